@@ -1,0 +1,1 @@
+"""Small CSV data sets made for the course; see data/README.md."""

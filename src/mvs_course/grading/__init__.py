@@ -1,0 +1,1 @@
+"""Instructor verbs over nbgrader: release, collect, grade, feedback, report, status."""

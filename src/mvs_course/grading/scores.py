@@ -1,0 +1,37 @@
+"""Read scores out of the nbgrader gradebook as pandas tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+from nbgrader.api import Gradebook, MissingEntry
+
+from .course import Course
+
+
+def item_scores(course: Course, assignment: str) -> pd.DataFrame:
+    """One row per (student, graded item): score and max score, from the gradebook."""
+    rows = []
+    with Gradebook(course.db_url) as gb:
+        try:
+            submissions = gb.assignment_submissions(assignment)
+        except MissingEntry:
+            submissions = []
+        for submission in submissions:
+            for nb in submission.notebooks:
+                for grade in nb.grades:
+                    rows.append(
+                        {
+                            "student": submission.student.id,
+                            "notebook": nb.name,
+                            "item": grade.name,
+                            "score": float(grade.score),
+                            "max_score": float(grade.max_score),
+                        }
+                    )
+    return pd.DataFrame(rows, columns=["student", "notebook", "item", "score", "max_score"])
+
+
+def totals(course: Course, assignment: str) -> dict[str, float]:
+    """Total score per student."""
+    table = item_scores(course, assignment)
+    return {k: float(v) for k, v in table.groupby("student")["score"].sum().items()}

@@ -1,0 +1,1 @@
+"""One module per lesson: pure model functions first, then the widgets built on them."""

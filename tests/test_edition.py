@@ -181,3 +181,13 @@ def test_edition_runs_from_its_own_install(edition, tmp_path):
             assert errors == [], path
         else:
             assert errors and set(errors) <= {"NotImplementedError", "NameError", "AssertionError"}, path
+
+
+def test_cli_writes_an_edition_and_explains_refusals(tmp_path, capsys, monkeypatch):
+    from mvs_course.cli import main
+
+    monkeypatch.chdir(ROOT)
+    assert main(["student-edition", str(tmp_path / "ed"), "--repo", "me/ed"]) == 0
+    assert "no leaks found" in capsys.readouterr().out
+    assert main(["student-edition", str(tmp_path / "ed")]) == 2
+    assert "not empty" in capsys.readouterr().err

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from .grading.course import Course, CourseError
+from .grading.course import Course, CourseError, find_project
+from .grading.edition import DEFAULT_REPO, student_edition
 from .grading.grade import grade
 from .grading.release import release
 from .grading.scores import totals
@@ -19,12 +21,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*")
     p = sub.add_parser("grade", help="autograde every submission of an assignment")
     p.add_argument("assignment")
+    p = sub.add_parser("student-edition", help="write a publishable copy without answers or grading code")
+    p.add_argument("outdir")
+    p.add_argument("--repo", default=DEFAULT_REPO, help="owner/name for the edition's Binder badge")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "student-edition":
+            edition = student_edition(find_project(Path(args.course_dir)), Path(args.outdir), repo=args.repo)
+            print(
+                f"student edition: {edition.files} files in {edition.path} (git repository, no leaks found)"
+            )
+            return 0
         course = Course.open(args.course_dir)
         if args.command == "release":
             for name, path in release(course, args.assignments or None).items():

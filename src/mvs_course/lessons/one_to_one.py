@@ -199,7 +199,7 @@ def segment_chart(customer: str) -> plt.Figure:
     row = customers[customers["customer"] == customer].iloc[0]
     peers = customers[customers["segment"] == row["segment"]]
     mean = segment_means(customers)[row["segment"]]
-    fig, ax = plt.subplots(figsize=(6, 2.8))
+    fig, ax = plt.subplots(figsize=(7, 3.2))
     colours = [COLOURS["sales"] if name == customer else COLOURS["marketing"] for name in peers["customer"]]
     ax.scatter(peers["annual_budget"], range(len(peers)), color=colours, s=80)
     ax.set_yticks(range(len(peers)), peers["customer"])
@@ -207,8 +207,11 @@ def segment_chart(customer: str) -> plt.Figure:
         mean, color=COLOURS["marketing"], linestyle="--", label=f"{row['segment']} average: {mean:,.0f}"
     )
     ax.set_xlabel("annual budget (euro)")
-    ax.set_title(f"{customer}: {deviation(customer):+,.0f} euro from the average; worry: {row['main_worry']}")
-    ax.title.set_fontsize("small")
+    ax.set_title(
+        f"{customer}: {deviation(customer):+,.0f} euro from the average\n"
+        f"What no average shows: {row['main_worry']}",
+        fontsize="medium",
+    )
     ax.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
     return fig

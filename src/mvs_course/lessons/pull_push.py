@@ -109,7 +109,8 @@ def week_chart(unhappy_pct: int) -> plt.Figure:
         ax.text(1, row, f"{sad:g} h unhappy / {glad:g} h happy", va="center", color="white")
     ax.set_yticks([0, 1], ["marketer", "seller"])
     ax.set_xlabel("hours in a 40-hour week")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.set_xlim(0, 52)
+    ax.legend(loc="center right", fontsize="small")
     fig.tight_layout()
     return fig
 
@@ -226,19 +227,19 @@ def spectrum_table(placements: dict[str, float]) -> pd.DataFrame:
 def spectrum_chart(reveal: str = "hide", **placements: float) -> plt.Figure:
     """Dots on an art (0) to science (10) line; ``reveal`` adds a reference view."""
     table = spectrum_table(placements)
-    fig, ax = plt.subplots(figsize=(7, 3))
+    fig, ax = plt.subplots(figsize=(8, 3))
     for i, row in table.iterrows():
-        y = -i
-        ax.plot(
-            row["you"], y, "o", color=COLOURS[row["side"]], markersize=10, label="you" if i == 0 else None
-        )
+        colour = COLOURS[row["side"]]
+        ax.plot(row["you"], -i, "o", color=colour, markersize=10, label="you" if i == 0 else None)
         if reveal != "hide":
-            ax.plot(row[reveal], y, "x", color="black", markersize=10, label=reveal if i == 0 else None)
-        ax.text(10.3, y, f"{row['activity']} ({row['side']})", va="center", fontsize="small")
+            ax.plot(row[reveal], -i, "x", color="black", markersize=10, label=reveal if i == 0 else None)
+    ax.set_yticks(
+        [-i for i in range(len(table))],
+        [f"{a} ({s})" for a, s in zip(table["activity"], table["side"], strict=True)],
+    )
     ax.set_xlim(-0.5, 10.5)
-    ax.set_yticks([])
     ax.set_xticks([0, 5, 10], ["art", "both", "science"])
-    ax.legend(loc="lower left", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize="small")
     fig.tight_layout()
     return fig
 

@@ -4,8 +4,8 @@ ASSIGNMENT = "02_process_goals_quotas"
 
 MUTANTS = {
     # skips the qualification step: closing rate measured against all leads
-    "test_funnel": (
-        "funnel",
+    "test_conversion": (
+        "conversion",
         """def conversion_rates(funnel):
     table = funnel.set_index("month")
     rates = pd.DataFrame(index=table.index)

@@ -22,8 +22,8 @@ def stale_records(crm, today, days):
     return round(float((notes.str.split().str.len() >= min_words).mean()), 2)""",
     ),
     # win rate among records with an outcome only
-    "test_segments": (
-        "segments",
+    "test_by_segment": (
+        "by_segment",
         """def segment_feedback(crm):
     rows = {}
     for segment, part in crm.groupby("segment"):
@@ -47,16 +47,16 @@ def stale_records(crm, today, days):
 }""",
     ),
     # counts one seller's hours only
-    "test_cost": (
-        "cost",
+    "test_misalignment": (
+        "misalignment",
         """def misalignment_cost(hours_per_week, people, hourly_rate, weeks):
     if min(hours_per_week, people, hourly_rate, weeks) < 0:
         raise ValueError("negative input")
     return hours_per_week * hourly_rate * weeks""",
     ),
     # counts deals instead of their value
-    "test_table": (
-        "table",
+    "test_at_the_table": (
+        "at_the_table",
         """def seller_share(deals):
     signed = deals[deals["stage"] == "signed"]
     return round(float((signed["sales_meetings"] > 0).mean()), 2)""",

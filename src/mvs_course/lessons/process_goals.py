@@ -77,6 +77,7 @@ def funnel_chart(
         ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{value:,}", ha="center", va="bottom")
     ax.axhline(quota, color="black", linestyle="--", label=f"sales quota: {quota} customers")
     ax.set_yscale("log")
+    ax.set_ylim(0.5, max(reached, quota) * 4)
     ax.set_ylabel("people (log scale)")
     ax.set_title(attainment_text(counts["customers"], quota))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in COLOURS.values()]

@@ -12,6 +12,7 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN T
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)(?:### END HIDDEN TESTS|\Z)", re.DOTALL)
 _SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)(?:### END SOLUTION|\Z)", re.DOTALL)
 MIN_LENGTH = 12  # shorter lines ("return x", "else:") are too common to be a leak
+DISTINCT_LENGTH = 30  # one line this long is specific enough; shorter ones count in pairs
 
 
 def _lines(block: str) -> set[str]:
@@ -57,7 +58,7 @@ def _texts(path: Path) -> Iterable[str]:
 
 
 def find_leaks(folder: Path, secrets: dict[str, str]) -> list[str]:
-    """Every file under ``folder`` that carries a marker or a secret line, one message each."""
+    """Every marker, and every secret line that is long or comes with another from its cell."""
     problems = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts):
         rel = path.relative_to(folder)
@@ -66,6 +67,10 @@ def find_leaks(folder: Path, secrets: dict[str, str]) -> list[str]:
                 if marker in text:
                     problems.append(f"{rel}: contains the marker {marker!r}")
             present = _lines(text) & secrets.keys()
+            per_cell: dict[str, int] = {}
+            for line in present:
+                per_cell[secrets[line]] = per_cell.get(secrets[line], 0) + 1
             for line in sorted(present):
-                problems.append(f"{rel}: carries a line from {secrets[line]}: {line[:60]!r}")
+                if len(line) >= DISTINCT_LENGTH or per_cell[secrets[line]] >= 2:
+                    problems.append(f"{rel}: carries a line from {secrets[line]}: {line[:60]!r}")
     return problems

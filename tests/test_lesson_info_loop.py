@@ -20,12 +20,16 @@ def test_handoff_chain_ends_with_sales():
         lesson.handoff_html(len(lesson.HANDOFF))
 
 
-def test_yearly_waste_and_its_view():
-    assert lesson.yearly_waste(2, 5, 40, 10) == 4000
-    with pytest.raises(ValueError):
-        lesson.yearly_waste(-1, 5, 40)
+def test_yearly_hours_lost_and_its_view():
+    assert lesson.yearly_hours_lost(2, 5, 10) == 100
+    assert lesson.yearly_hours_lost(1.5, 4) == 1.5 * 4 * 46
+    with pytest.raises(ValueError, match="hours_per_week"):
+        lesson.yearly_hours_lost(-1, 5)
+    with pytest.raises(ValueError, match="hourly_rate"):
+        lesson.waste_html(1, 5, -40)
     view = lesson.waste_view()
-    assert "€37,260 a year" in view.html.value  # 3 h x 6 sellers x €45 x 46 weeks
+    assert "828 hours" in view.html.value  # 3 h x 6 sellers x 46 weeks
+    assert "€37,260 a year" in view.html.value  # ... x €45
     view.controls["hours_per_week"].value = 0
     assert "€0 a year" in view.html.value
 
@@ -90,10 +94,25 @@ def test_theory_verdict_flips_only_near_full_self_service():
     assert lesson.theory_verdict(98).startswith("98% of revenue arrives with no seller")
     with pytest.raises(ValueError):
         lesson.theory_verdict(120)
+
+
+def test_signed_value_by_meetings_and_the_theory_view():
+    few = pd.DataFrame(
+        {
+            "value": [100, 300, 600, 50],
+            "stage": ["signed", "signed", "open", "signed"],
+            "sales_meetings": [0, 2, 1, 0],
+        }
+    )
+    assert lesson.signed_value_by_meetings(few).to_dict() == {0: 150, 2: 300}
+    sample = lesson.signed_value_by_meetings()
     deals = datasets.load("signed_deals")
-    signed = deals[deals["stage"] == "signed"]
-    expected = 100 * signed.loc[signed["sales_meetings"] == 0, "value"].sum() / signed["value"].sum()
-    assert lesson.self_serve_pct_in_sample() == pytest.approx(expected, abs=0.05)
+    assert sample.sum() == deals.loc[deals["stage"] == "signed", "value"].sum()
+    view = lesson.theory_view()
+    assert view.controls["pct"].value == round(100 * sample[0] / sample.sum())
+    assert "<table" in view.html.value and "Only" in view.html.value
+    view.controls["pct"].value = 98
+    assert view.html.value.startswith("<p>98% of revenue")
 
 
 def test_core_terms_kept_ignores_case():

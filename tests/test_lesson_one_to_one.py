@@ -77,24 +77,40 @@ def test_averages_hide_the_individual():
     assert "+0 euro" in view.result.axes[0].get_title()
 
 
-def test_mention_counts_ignore_case():
+def test_mention_shares_ignore_case():
     posts = pd.Series(["Warranty!", "no warranty here", "taste", "WARRANTY and taste"])
-    assert lesson.mention_counts(posts, ["warranty", "taste", "noise"]) == {
-        "warranty": 3,
-        "taste": 2,
-        "noise": 0,
+    assert lesson.mention_shares(posts, ["warranty", "taste", "noise"]) == {
+        "warranty": 75.0,
+        "taste": 50.0,
+        "noise": 0.0,
     }
+    assert lesson.mention_shares([], ["taste"]) == {"taste": 0.0}
     view = lesson.mentions_view()
     view.controls["keywords"].value = "clean"
-    assert [p.get_height() for p in view.result.axes[0].patches] == [3]
+    assert [p.get_height() for p in view.result.axes[0].patches] == [30.0]  # 3 of the 10 posts
 
 
-def test_top_interests_sum_visits_and_break_ties():
+def test_interest_table_sums_channels_and_breaks_ties():
     activity = datasets.load("prospect_activity")
-    assert lesson.top_interests(activity, "Lina") == ["barista training", "sustainability", "warranty"]
-    assert lesson.top_interests(activity, "Omar", 1) == ["pricing"]
+    table = lesson.interest_table(activity, "Lina")
+    assert list(table.index[:3]) == ["barista training", "sustainability", "warranty"]
+    lina = activity[activity["prospect"] == "Lina"]
+    assert table["total"].to_dict() == lina.groupby("topic")["visits"].sum().to_dict()
+    assert list(table["total"]) == sorted(table["total"], reverse=True)
+    toy = pd.DataFrame(
+        {
+            "prospect": ["p"] * 3,
+            "channel": ["web", "mail", "web"],
+            "topic": ["b", "a", "b"],
+            "visits": [1, 2, 1],
+        }
+    )
+    assert lesson.interest_table(toy, "p").to_dict("index") == {
+        "a": {"mail": 2, "web": 0, "total": 2},
+        "b": {"mail": 0, "web": 2, "total": 2},
+    }
     with pytest.raises(ValueError):
-        lesson.top_interests(activity, "Zoe")
+        lesson.interest_table(activity, "Zoe")
     view = lesson.profile_view()
     assert "Lina" in view.html.value and "barista training, sustainability, warranty" in view.html.value
     view.controls["prospect"].value = "Omar"
@@ -102,8 +118,12 @@ def test_top_interests_sum_visits_and_break_ties():
 
 
 def test_value_offer_versus_discount():
-    assert lesson.margin_after_discount(1000, 600, 15) == 250
-    assert lesson.margin_with_bonus(1000, 600, 60) == 340
+    margins = lesson.discount_margins(1000, 600)
+    assert list(margins.index) == list(range(41))
+    assert margins[0] == 400 and margins[40] == 0 and margins[10] - margins[11] == 10
+    assert lesson.discount_margins(99.99, 50, max_pct=10)[10] == 39.99
+    with pytest.raises(ValueError):
+        lesson.discount_margins(100, 50, max_pct=120)
     view = lesson.offer_view()
     assert "<b>the value offer</b>" in view.html.value
     view.controls["bonus_cost"].value = 300
@@ -126,19 +146,23 @@ def test_tco_counts_replacements_and_yearly_support():
         "support_per_year": 20,
         "lifetime_years": 2,
     }
-    assert lesson.tco(offer, 1) == 135
-    assert lesson.tco(offer, 3) == 2 * 110 + 5 + 60
+    assert lesson.tco_by_year(offer, 1) == [135]
+    assert lesson.tco_by_year(offer, 3) == [135, 155, 2 * 110 + 5 + 60]
     with pytest.raises(ValueError):
-        lesson.tco(offer, 0)
+        lesson.tco_by_year(offer, 0)
     view = lesson.tco_view()
     view.controls["years"].value = 6
     assert view.result.axes[0].get_title().endswith("durable")
 
 
 def test_risks_disappear_as_remedies_are_ticked():
-    assert lesson.uncovered_risks(["costs may rise later"], ["price fixed for three years"]) == []
-    assert lesson.uncovered_risks(["b risk", "a risk"], []) == ["a risk", "b risk"]
+    fixed = "price fixed for three years"
+    assert lesson.risk_status(["costs may rise later"], [fixed]) == {"costs may rise later": fixed}
+    assert lesson.risk_status(["b risk", "a risk"], [fixed]) == {"b risk": None, "a risk": None}
+    with pytest.raises(ValueError):
+        lesson.risk_status(["costs may rise later"], ["free coffee"])
     view = lesson.risk_view()
+    assert "risk-free" not in view.html.value
     for name in ("loan machine during repairs", "staff training included", "price fixed for three years"):
         view.controls[name].value = True
     assert "risk-free" in view.html.value

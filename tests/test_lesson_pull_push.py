@@ -26,16 +26,27 @@ def test_campaign_series_depends_on_the_seed():
 
 
 def test_credit_rule_changes_the_winner_not_the_total():
-    first, last = lesson.credit_shares(lesson.DEALS, "first"), lesson.credit_shares(lesson.DEALS, "last")
+    table = lesson.credited_revenue(lesson.DEALS)
+    assert list(table.index) == ["marketing", "sales"] and list(table.columns) == [
+        "first touch",
+        "last touch",
+    ]
+    first, last = table["first touch"], table["last touch"]
     assert first["marketing"] > first["sales"] and last["sales"] > last["marketing"]
-    assert sum(first.values()) == pytest.approx(1, abs=0.002) == sum(last.values())
+    assert first.sum() == last.sum() == lesson.DEALS["revenue"].sum()
+    one_sided = pd.DataFrame({"first_touch": ["sales"], "last_touch": ["sales"], "revenue": [500]})
+    assert lesson.credited_revenue(one_sided).to_dict() == {
+        "first touch": {"marketing": 0, "sales": 500},
+        "last touch": {"marketing": 0, "sales": 500},
+    }
     with pytest.raises(ValueError):
-        lesson.credit_shares(lesson.DEALS, "middle")
+        lesson.credit_html("middle")
 
 
 def test_credit_view_follows_the_toggle():
     view = lesson.credit_view()
     assert "<b>marketing</b> 'won'" in view.html.value
+    assert "marketing: €16,000" in view.html.value  # D1, D2, D3, D5 and D6 start with marketing
     view.controls["rule"].value = "last"
     assert "<b>sales</b> 'won'" in view.html.value
 

@@ -52,20 +52,23 @@ def handoff_view() -> widgets.VBox:
 # --- the cost of being out of tune -------------------------------------------------------------------
 
 
-def yearly_waste(hours_per_week: float, people: int, hourly_rate: float, weeks: int = 46) -> float:
-    """Money lost in a year when ``people`` each lose ``hours_per_week`` to misalignment."""
-    if min(hours_per_week, people, hourly_rate, weeks) < 0:
-        raise ValueError("hours, people, rate and weeks cannot be negative")
-    return hours_per_week * people * hourly_rate * weeks
+def yearly_hours_lost(hours_per_week: float, people: int, weeks: int = 46) -> float:
+    """Working hours a team loses in a year when ``people`` each lose ``hours_per_week``."""
+    for name, value in (("hours_per_week", hours_per_week), ("people", people), ("weeks", weeks)):
+        if value < 0:
+            raise ValueError(f"{name} cannot be negative, got {value}")
+    return float(hours_per_week * weeks * people)
 
 
 def waste_html(hours_per_week: float, people: int, hourly_rate: int) -> str:
-    """One sentence with the yearly cost."""
-    cost = yearly_waste(hours_per_week, people, hourly_rate)
+    """One sentence with the hours lost in a year and what they cost."""
+    if hourly_rate < 0:
+        raise ValueError(f"hourly_rate cannot be negative, got {hourly_rate}")
+    hours = yearly_hours_lost(hours_per_week, people)
     return (
         f"<p>{people} sellers each spend {hours_per_week:g} h a week rewriting product talk into "
-        f"customer language or chasing campaigns that miss the buyer. At €{hourly_rate}/h that is "
-        f"<b>€{cost:,.0f} a year</b> (46 working weeks).</p>"
+        f"customer language or chasing campaigns that miss the buyer: {hours:,.0f} hours in 46 "
+        f"working weeks. At €{hourly_rate}/h that is <b>€{hours * hourly_rate:,.0f} a year</b>.</p>"
     )
 
 
@@ -149,9 +152,9 @@ def flag_records(crm: pd.DataFrame, today: str, stale_days: int, min_words: int)
     """One row per record: how many fields are blank, whether the note is vague, whether it is stale."""
     out = crm[["record", "seller", "segment"]].copy()
     out["blank fields"] = sum(blank(crm[f]).astype(int) for f in CRM_FIELDS)
-    words = crm["note"].fillna("").astype(str).str.split().str.len()
+    words = crm["note"].map(lambda note: len(note.split()) if isinstance(note, str) else 0)
     out["vague note"] = words < min_words
-    age = (pd.Timestamp(today) - pd.to_datetime(crm["last_update"])).dt.days
+    age = pd.to_datetime(crm["last_update"]).rsub(pd.Timestamp(today)).dt.days
     out["days untouched"] = age
     out["stale"] = age >= stale_days
     return out
@@ -226,23 +229,25 @@ def theory_verdict(self_serve_pct: float) -> str:
     )
 
 
-def self_serve_pct_in_sample() -> float:
-    """Share of signed value in the sample deals that closed without any sales meeting, in %."""
-    deals = datasets.load("signed_deals")
-    signed = deals[deals["stage"] == "signed"]
-    return round(100 * signed.loc[signed["sales_meetings"] == 0, "value"].sum() / signed["value"].sum(), 1)
+def signed_value_by_meetings(deals: pd.DataFrame | None = None) -> pd.Series:
+    """Signed value per number of sales meetings it took (0 = closed with no seller involved)."""
+    deals = datasets.load("signed_deals") if deals is None else deals
+    won = deals.query("stage == 'signed'")
+    return won.groupby("sales_meetings")["value"].sum().rename("signed value")
+
+
+def theory_html(pct: float) -> str:
+    """The verdict for a self-serve share, above the sample's signed value per number of meetings."""
+    table = signed_value_by_meetings().rename_axis("sales meetings").to_frame()
+    return f"<p>{theory_verdict(pct)}</p><p>Brewline's signed deals:</p>" + table.to_html()
 
 
 def theory_view() -> widgets.VBox:
     """Slide the self-serve share; the verdict changes only near 100%."""
-    slider = widgets.FloatSlider(
-        value=self_serve_pct_in_sample(), min=0, max=100, step=1, description="Self-serve %"
-    )
-    return live_view(
-        lambda pct: f"<p>{theory_verdict(pct)}</p>",
-        {"pct": slider},
-        title="Could marketing do without sellers?",
-    )
+    by_meetings = signed_value_by_meetings()
+    start = round(100 * by_meetings.get(0, 0) / by_meetings.sum())
+    slider = widgets.FloatSlider(value=start, min=0, max=100, step=1, description="Self-serve %")
+    return live_view(theory_html, {"pct": slider}, title="Could marketing do without sellers?")
 
 
 # --- the internal customer -----------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Mapping
 
 import ipywidgets as widgets
@@ -230,19 +229,25 @@ def segment_view() -> widgets.VBox:
 # --- marketing studies the many, sales the one ------------------------------------------------------
 
 
-def mention_counts(posts: pd.Series, keywords: Iterable[str]) -> dict[str, int]:
-    """How many posts mention each keyword, ignoring capitals."""
-    return {k: int(posts.str.contains(k, case=False, regex=False).sum()) for k in keywords}
+def mention_shares(posts: Iterable[str], keywords: Iterable[str]) -> dict[str, float]:
+    """Percentage of posts that mention each keyword (capitals ignored), to 1 decimal."""
+    lowered = [str(post).lower() for post in posts]
+    if not lowered:
+        return {keyword: 0.0 for keyword in keywords}
+    return {
+        keyword: round(100 * sum(keyword.lower() in post for post in lowered) / len(lowered), 1)
+        for keyword in keywords
+    }
 
 
 def mentions_chart(keywords: str) -> plt.Figure:
-    """Bars of mention counts for comma-separated ``keywords`` over the sample posts."""
+    """Bars of the share of sample posts mentioning each of the comma-separated ``keywords``."""
     words = [w.strip() for w in keywords.split(",") if w.strip()]
-    counts = mention_counts(datasets.load("coffee_posts")["text"], words)
+    shares = mention_shares(datasets.load("coffee_posts")["text"], words)
     fig, ax = plt.subplots(figsize=(6, 2.6))
-    ax.bar(list(counts), list(counts.values()), color=COLOURS["marketing"])
-    ax.set_ylabel("posts")
-    ax.set_title("What people expect, in their own posts" if counts else "Type some keywords")
+    ax.bar(list(shares), list(shares.values()), color=COLOURS["marketing"])
+    ax.set_ylabel("% of posts")
+    ax.set_title("What people expect, in their own posts" if shares else "Type some keywords")
     fig.tight_layout()
     return fig
 
@@ -255,26 +260,26 @@ def mentions_view() -> widgets.VBox:
     return live_view(mentions_chart, {"keywords": text}, title="Listening to many customers at once")
 
 
-def top_interests(activity: pd.DataFrame, prospect: str, n: int = 3) -> list[str]:
-    """One prospect's ``n`` most visited topics (visits summed over channels; ties alphabetical)."""
-    rows = activity[activity["prospect"] == prospect]
-    if rows.empty:
+def interest_table(activity: pd.DataFrame, prospect: str) -> pd.DataFrame:
+    """Visits of one prospect per topic (rows) and channel (columns) with a total, most visited first."""
+    mine = activity.loc[activity["prospect"].eq(prospect)]
+    if mine.empty:
         raise ValueError(f"no activity for {prospect!r}")
-    totals = rows.groupby("topic")["visits"].sum().reset_index()
-    ordered = totals.sort_values(["visits", "topic"], ascending=[False, True])
-    return list(ordered["topic"].head(n))
+    table = mine.pivot_table(index="topic", columns="channel", values="visits", aggfunc="sum", fill_value=0)
+    table["total"] = table.sum(axis=1)
+    order = sorted(table.index, key=lambda topic: (-table.at[topic, "total"], topic))
+    return table.loc[order].rename_axis(columns=None)
 
 
 def profile_html(prospect: str) -> str:
     """A small profile card: where the prospect was seen and what they care about."""
-    activity = datasets.load("prospect_activity")
-    rows = activity[activity["prospect"] == prospect]
-    channels = ", ".join(sorted(rows["channel"].unique()))
-    interests = ", ".join(top_interests(activity, prospect))
+    table = interest_table(datasets.load("prospect_activity"), prospect)
+    channels = ", ".join(c for c in table.columns if c != "total")
+    interests = ", ".join(table.index[:3])
     return (
         f"<div style='border:1px solid #ccc;padding:6px'><b>{html.escape(prospect)}</b><br>"
         f"Seen on: {channels}<br>Cares most about: <b>{interests}</b></div>"
-        "<p>Open the first meeting with these topics, not with the general brochure.</p>"
+        "<p>Open the first meeting with these topics, not with the general brochure.</p>" + table.to_html()
     )
 
 
@@ -287,21 +292,20 @@ def profile_view() -> widgets.VBox:
 # --- value instead of discounts ------------------------------------------------------------------
 
 
-def margin_after_discount(price: float, cost: float, pct: float) -> float:
-    """Margin per sale when the price is cut by ``pct`` percent."""
-    return round(price * (1 - pct / 100) - cost, 2)
-
-
-def margin_with_bonus(price: float, cost: float, bonus_cost: float) -> float:
-    """Margin per sale when the price stays and an extra costing ``bonus_cost`` is added."""
-    return round(price - cost - bonus_cost, 2)
+def discount_margins(price: float, cost: float, max_pct: int = 40) -> pd.Series:
+    """Margin per sale for every whole discount from 0 to ``max_pct`` percent (index: the discount)."""
+    if not 0 <= max_pct <= 100:
+        raise ValueError(f"max_pct must be between 0 and 100, got {max_pct}")
+    pcts = pd.RangeIndex(0, max_pct + 1, name="discount %")
+    return (price - cost - pcts.to_series(index=pcts) * price / 100).round(2).rename("margin")
 
 
 def offer_html(discount_pct: int, bonus_cost: int, bonus_value: int) -> str:
     """Compare a discount with a value offer for a 1000-euro machine that costs 600 to supply."""
     price, cost = 1000, 600
-    cut = margin_after_discount(price, cost, discount_pct)
-    bonus = margin_with_bonus(price, cost, bonus_cost)
+    margins = discount_margins(price, cost)
+    cut = margins[discount_pct]
+    bonus = price - cost - bonus_cost
     gift = price * discount_pct / 100
     better = "the value offer" if bonus >= cut else "the discount"
     return (
@@ -309,7 +313,8 @@ def offer_html(discount_pct: int, bonus_cost: int, bonus_value: int) -> str:
         f"<tr><td>{discount_pct}% discount</td><td>{gift:,.0f} euro off</td><td>{cut:,.0f}</td></tr>"
         f"<tr><td>full price + extras</td><td>extras worth {bonus_value:,} euro to them</td>"
         f"<td>{bonus:,.0f}</td></tr></table>"
-        f"<p>For your margin, <b>{better}</b> is better.</p>"
+        f"<p>For your margin, <b>{better}</b> is better. Each percent off costs you "
+        f"{margins[0] - margins[1]:,.0f} euro per sale.</p>"
     )
 
 
@@ -326,23 +331,31 @@ def offer_view() -> widgets.VBox:
 # --- total cost of ownership -------------------------------------------------------------------------
 
 
-def tco(offer: Mapping[str, float], years: int) -> float:
-    """Total cost of owning an offer for ``years``: every purchase, training once, yearly support."""
+def tco_by_year(offer: Mapping[str, float], years: int) -> list[float]:
+    """Running total cost of owning an offer at the end of each year 1..``years``."""
     if years < 1:
         raise ValueError("years must be at least 1")
-    purchases = math.ceil(years / offer["lifetime_years"])
-    one_purchase = offer["price"] + offer["delivery"] + offer["warranty"]
-    return float(purchases * one_purchase + offer["training"] + offer["support_per_year"] * years)
+    running, totals = float(offer["training"]), []
+    for year in range(years):
+        if year % offer["lifetime_years"] == 0:  # a new machine at the start of its life
+            running += offer["price"] + offer["delivery"] + offer["warranty"]
+        running += offer["support_per_year"]
+        totals.append(float(running))
+    return totals
 
 
 def tco_table(years: int, offers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Sticker price and total cost of ownership of every offer, cheapest TCO first."""
     offers = datasets.load("tco_offers") if offers is None else offers
     table = offers.set_index("offer")
+    column = f"TCO over {years} years"
     out = pd.DataFrame(
-        {"sticker price": table["price"], f"TCO over {years} years": table.apply(tco, axis=1, years=years)}
+        {
+            "sticker price": table["price"],
+            column: [tco_by_year(row, years)[-1] for _, row in table.iterrows()],
+        }
     )
-    return out.sort_values(f"TCO over {years} years")
+    return out.sort_values(column)
 
 
 def tco_chart(years: int) -> plt.Figure:
@@ -383,22 +396,26 @@ REMEDIES = {
 }
 
 
-def uncovered_risks(customer_risks: Iterable[str], remedies_offered: Iterable[str]) -> list[str]:
-    """The customer's risks that none of the offered remedies removes, sorted."""
-    covered = {REMEDIES[r] for r in remedies_offered}
-    return sorted(set(customer_risks) - covered)
+def risk_status(worries: Iterable[str], offered: Iterable[str]) -> dict[str, str | None]:
+    """For each worry (in order): the first offered remedy that removes it, or None."""
+    offered = list(offered)
+    unknown = [name for name in offered if name not in REMEDIES]
+    if unknown:
+        raise ValueError(f"unknown remedies: {unknown}")
+    return {worry: next((r for r in offered if REMEDIES[r] == worry), None) for worry in worries}
 
 
 def risk_html(**offered: bool) -> str:
     """Which of a hotel's worries remain, given the remedies ticked."""
     worries = ["a breakdown stops our business", "nobody will know how to use it", "costs may rise later"]
-    chosen = [name for name, on in offered.items() if on]
-    left = uncovered_risks(worries, chosen)
-    if not left:
+    status = risk_status(worries, [name for name, on in offered.items() if on])
+    if all(status.values()):
         return "<p>Every worry is covered: to this buyer you are now the <b>risk-free</b> choice.</p>"
-    return (
-        "<p>Still worrying the buyer:</p><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in left) + "</ul>"
+    items = "".join(
+        f"<li>{html.escape(worry)}" + (f" (removed by the {html.escape(by)})</li>" if by else "</li>")
+        for worry, by in status.items()
     )
+    return f"<p>The buyer's worries:</p><ul>{items}</ul><p>Tick a remedy for each one still open.</p>"
 
 
 def risk_view() -> widgets.VBox:

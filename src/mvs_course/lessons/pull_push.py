@@ -25,24 +25,32 @@ DEALS = pd.DataFrame(
 )
 
 
-def credit_shares(deals: pd.DataFrame, rule: str) -> dict[str, float]:
-    """Share of revenue credited to each side when the ``rule`` ('first' or 'last' touch) decides."""
-    if rule not in ("first", "last"):
-        raise ValueError("rule must be 'first' or 'last'")
-    total = deals["revenue"].sum()
-    by_side = deals.groupby(f"{rule}_touch")["revenue"].sum()
-    return {side: round(float(by_side.get(side, 0) / total), 3) for side in ("marketing", "sales")}
+SIDES = ("marketing", "sales")
+RULES = ("first", "last")
+
+
+def credited_revenue(deals: pd.DataFrame) -> pd.DataFrame:
+    """Euros credited to each side (rows) under each rule (columns 'first touch', 'last touch')."""
+    table = {
+        f"{rule} touch": {
+            side: int(deals["revenue"].where(deals[f"{rule}_touch"] == side, 0).sum()) for side in SIDES
+        }
+        for rule in RULES
+    }
+    return pd.DataFrame(table)
 
 
 def credit_html(rule: str) -> str:
-    """A bar per side with its share of the credit under ``rule``."""
-    shares = credit_shares(DEALS, rule)
+    """A bar per side with the euros credited to it under ``rule``."""
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
+    euros = credited_revenue(DEALS)[f"{rule} touch"]
     bars = "".join(
-        f"<div style='width:{share * 100:.0f}%;background:{COLOURS[side]};color:white;padding:4px'>"
-        f"{side}: {share:.0%}</div>"
-        for side, share in shares.items()
+        f"<div style='width:{100 * amount / euros.sum():.0f}%;background:{COLOURS[side]};color:white;"
+        f"padding:4px'>{side}: €{amount:,}</div>"
+        for side, amount in euros.items()
     )
-    winner = max(shares, key=shares.get)
+    winner = euros.idxmax()
     return (
         f"<div style='display:flex;gap:2px'>{bars}</div>"
         f"<p>Counting the <b>{rule}</b> touch, <b>{winner}</b> 'won' these six deals. "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import re
 import signal
 import tempfile
 import time
@@ -102,11 +103,26 @@ def prepare_gradebook(course: Course, assignment: str) -> None:
         raise CourseError(f"nbgrader could not record {assignment} in the gradebook:\n{result.get('error')}")
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*((?:[A-Za-z_][\w.]*\.)?[A-Za-z_]\w*(?:Error|Exception|Interrupt)\b:?.*)$")
+
+
+def failure_reason(outcome: dict) -> str:
+    """The most telling line of a failed nbgrader run: the last exception that is not
+    nbgrader's own "see the traceback above" wrapper."""
+    text = f"{outcome.get('log') or ''}\n{outcome.get('error') or ''}"
+    for line in reversed(text.splitlines()):
+        found = _EXCEPTION_LINE.match(line)
+        if found and "NbGraderException" not in line:
+            return found.group(1).strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "autograde failed"
+
+
 def _grade_one(api, assignment: str, student: str) -> tuple[str, str]:
     outcome = retry_locked(lambda: api.autograde(assignment, student, force=True, create=True))
     log = outcome.get("log") or ""
     if not outcome.get("success"):
-        return FAILED, (outcome.get("error") or log or "autograde failed").strip()
+        return FAILED, failure_reason(outcome)
     if _TIMEOUT_LOG in log:
         return TIMEOUT, "a cell hit the time limit and was interrupted; the rest was graded"
     return OK, ""
@@ -239,7 +255,7 @@ def grade(
     tqdm.monitor_interval = 0  # no monitor thread: workers are forked
     pending = deque(students)
     results: dict[str, GradeResult] = {}
-    workers = [_Worker(ctx, course, assignment, config, progress) for _ in range(jobs)]
+    workers = [_Worker(ctx, course, assignment, config, True) for _ in range(jobs)]
     bar = tqdm(total=len(students), unit="submission", disable=not progress, desc=f"grading {assignment}")
     try:
         while len(results) < len(students):
@@ -254,7 +270,7 @@ def grade(
                 except (EOFError, OSError):
                     student, status, seconds = w.student, FAILED, time.monotonic() - w.started
                     message = f"the grading process died (exit code {w.process.exitcode})"
-                    workers[workers.index(w)] = _Worker(ctx, course, assignment, config, progress)
+                    workers[workers.index(w)] = _Worker(ctx, course, assignment, config, True)
                 results[student] = GradeResult(student, status, message, seconds)
                 w.student = None
                 bar.update(1)
@@ -266,7 +282,7 @@ def grade(
                         w.student, TIMEOUT, f"killed after {limit:g} s wall clock; scored 0", now - w.started
                     )
                     bar.update(1)
-                    workers[i] = _Worker(ctx, course, assignment, config, progress)
+                    workers[i] = _Worker(ctx, course, assignment, config, True)
             bad = sum(not r.ok for r in results.values())
             if bad:
                 bar.set_postfix(problems=bad)
@@ -278,3 +294,12 @@ def grade(
         if r.status == FAILED or (r.status == TIMEOUT and "killed" in r.message):
             _record_zero(course, assignment, r.student)
     return [results[s] for s in students]
+
+
+def submission_totals(course: Course, assignment: str) -> dict[str, float]:
+    """Total score per student from the gradebook (no pandas: the grade command stays quick)."""
+    with course.gradebook() as gb:
+        try:
+            return {s.student.id: float(s.score) for s in gb.assignment_submissions(assignment)}
+        except MissingEntry:
+            return {}

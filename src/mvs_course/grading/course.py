@@ -98,6 +98,17 @@ class Course:
                 setattr(getattr(cfg, section), key, value)
         return cfg
 
+    def write_nbgrader_config(self) -> Path:
+        """Write course_dir/nbgrader_config.py with the settings of :meth:`config`, so that plain
+        ``nbgrader`` commands run in the course dir see the same course (used to compare)."""
+        lines = ["c = get_config()  # noqa: F821"]
+        for section, values in self.config().items():
+            for key, value in values.items():
+                lines.append(f"c.{section}.{key} = {value!r}")
+        path = self.course_dir / "nbgrader_config.py"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
     def api(self, **extra: dict) -> NbGraderAPI:
         ensure_venv_on_path()
         cfg = self.config(**extra)

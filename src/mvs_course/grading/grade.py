@@ -24,10 +24,13 @@ from typing import Any
 import nbformat
 import psutil
 from nbgrader.api import MissingEntry
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from .course import Course, CourseError
+from .kernelpool import PooledExecute, shutdown_spare
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 _TIMEOUT_LOG = "Timeout waiting for execute reply"
@@ -48,16 +51,25 @@ class GradeResult:
         return self.status == OK
 
 
-def autograde_config(timeout: int = 30, extra: dict[str, dict[str, Any]] | None = None) -> dict:
+def autograde_config(
+    timeout: int = 30, extra: dict[str, dict[str, Any]] | None = None, pool: bool = True
+) -> dict:
     """The nbgrader settings ``grade`` uses, by config section; ``extra`` overrides per key.
 
-    This is the one place to swap the executor, e.g.
+    nbgrader's own preprocessors, except that with ``pool`` the Execute step is
+    :class:`~mvs_course.grading.kernelpool.PooledExecute` (the next kernel boots while a
+    notebook runs). This is the one place to swap the executor, e.g.
     ``extra={"Autograde": {"autograde_preprocessors": [...]}}``.
     """
     sections: dict[str, dict[str, Any]] = {
         "Execute": {"timeout": int(timeout), "shutdown_kernel": "immediate"},
         "KernelManager": {"shutdown_wait_time": 0.5},
     }
+    if pool:
+        steps = Autograde.autograde_preprocessors.default()
+        sections["Autograde"] = {
+            "autograde_preprocessors": [PooledExecute if s is Execute else s for s in steps]
+        }
     for section, values in (extra or {}).items():
         sections.setdefault(section, {}).update(values)
     return sections
@@ -140,13 +152,14 @@ def _worker(conn: Connection, course: Course, assignment: str, config: dict, qui
     while True:
         student = conn.recv()
         if student is None:
-            return
+            break
         started = time.monotonic()
         try:
             status, message = _grade_one(api, assignment, student)
         except Exception as err:  # noqa: BLE001 - a crash must not take the worker down
             status, message = FAILED, f"{type(err).__name__}: {err}"
         conn.send((student, status, message, time.monotonic() - started))
+    shutdown_spare()
 
 
 def _kill_tree(pid: int) -> None:
@@ -232,6 +245,7 @@ def grade(
     hard_timeout: float | None = None,
     progress: bool = False,
     extra_config: dict[str, dict[str, Any]] | None = None,
+    pool: bool = True,
 ) -> list[GradeResult]:
     """Autograde each student's submission of ``assignment`` in ``jobs`` worker processes.
 
@@ -247,7 +261,7 @@ def grade(
     if not students:
         return []
     prepare_gradebook(course, assignment)
-    config = autograde_config(timeout, extra_config)
+    config = autograde_config(timeout, extra_config, pool)
     limit = hard_timeout or hard_limit(course, assignment, timeout)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
 

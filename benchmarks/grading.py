@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -70,10 +71,17 @@ def _scores(course: Course, assignment: str) -> dict[tuple[str, str, str], float
     return {(r.student, r.notebook, r.item): r.score for r in table.itertuples()}
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed(cmd: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
+    """Wall-clock seconds of ``cmd``; prints the CPU seconds it and its children used too."""
+    started, cpu = time.perf_counter(), _cpu()
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    print(f"  {Path(cmd[0]).name}: {seconds:.2f} s wall, {_cpu() - cpu:.2f} s CPU (reaped processes)")
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     return seconds

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from .course import Course, CourseError
+from .forkkernel import notebook_imports
 from .kernelpool import PooledExecute, shutdown_spare
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
@@ -52,13 +53,17 @@ class GradeResult:
 
 
 def autograde_config(
-    timeout: int = 30, extra: dict[str, dict[str, Any]] | None = None, pool: bool = True
+    timeout: int = 30,
+    extra: dict[str, dict[str, Any]] | None = None,
+    pool: bool = True,
+    preload: list[str] | None = None,
 ) -> dict:
     """The nbgrader settings ``grade`` uses, by config section; ``extra`` overrides per key.
 
     nbgrader's own preprocessors, except that with ``pool`` the Execute step is
-    :class:`~mvs_course.grading.kernelpool.PooledExecute` (the next kernel boots while a
-    notebook runs). This is the one place to swap the executor, e.g.
+    :class:`~mvs_course.grading.kernelpool.PooledExecute`: kernels are forked from a warm
+    template that has imported ``preload`` (:mod:`~mvs_course.grading.forkkernel`), and the
+    next one starts while a notebook runs. This is the one place to swap the executor, e.g.
     ``extra={"Autograde": {"autograde_preprocessors": [...]}}``.
     """
     sections: dict[str, dict[str, Any]] = {
@@ -261,7 +266,8 @@ def grade(
     if not students:
         return []
     prepare_gradebook(course, assignment)
-    config = autograde_config(timeout, extra_config, pool)
+    preload = notebook_imports(course.source_dir / assignment) if pool else []
+    config = autograde_config(timeout, extra_config, pool, preload)
     limit = hard_timeout or hard_limit(course, assignment, timeout)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
 

@@ -15,6 +15,8 @@ from jupyter_client.manager import KernelManager
 from jupyter_core.utils import ensure_async, run_sync
 from nbgrader.preprocessors import Execute
 
+from .forkkernel import ForkKernelManager, close_templates
+
 _spare: KernelManager | None = None
 
 
@@ -24,6 +26,7 @@ def shutdown_spare() -> None:
     spare, _spare = _spare, None
     if spare is not None and spare.has_kernel:
         run_sync(spare.shutdown_kernel)(now=True)
+    close_templates()
 
 
 atexit.register(shutdown_spare)
@@ -33,6 +36,10 @@ class PooledExecute(Execute):
     """Execute that takes a pre-started kernel and starts the next one in its place."""
 
     _move_to: str | None = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", ForkKernelManager)
+        super().__init__(*args, **kwargs)
 
     def _kernel_args(self) -> list[str]:
         args = list(self.extra_arguments)
@@ -66,7 +73,12 @@ class PooledExecute(Execute):
     def start_new_kernel_client(self):
         kc = super().start_new_kernel_client()
         if self._move_to:
-            code = f"import os as _mvs_os; _mvs_os.chdir({self._move_to!r}); del _mvs_os"
+            # move to the notebook's folder, in sys.path[0] too, as if started there; no names left
+            code = (
+                "(lambda os, sys, new, old: (sys.path.__setitem__(slice(None), "
+                "[new if p == old else p for p in sys.path]), os.chdir(new)))"
+                f"(__import__('os'), __import__('sys'), {self._move_to!r}, __import__('os').getcwd())"
+            )
             msg_id = kc.execute(code, silent=True, store_history=False)
             reply = self.wait_for_reply(msg_id)
             if not reply or reply["content"]["status"] != "ok":

@@ -50,7 +50,6 @@ for line in sys.stdin:
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
         if request["cwd"]:
             os.chdir(request["cwd"])
-        sys.path.insert(0, os.getcwd())
         sys.argv = ["ipykernel_launcher", *request["args"], f"--IPKernelApp.parent_handle={os.getppid()}"]
         try:
             ipykernel.kernelapp.launch_new_instance()

@@ -275,6 +275,7 @@ def grade(
     tqdm.monitor_interval = 0  # no monitor thread: workers are forked
     pending = deque(students)
     results: dict[str, GradeResult] = {}
+    killed: set[str] = set()
     workers = [_Worker(ctx, course, assignment, config, True) for _ in range(jobs)]
     bar = tqdm(total=len(students), unit="submission", disable=not progress, desc=f"grading {assignment}")
     try:
@@ -298,6 +299,7 @@ def grade(
             for i, w in enumerate(workers):
                 if w.student is not None and now - w.started > limit:
                     w.kill()
+                    killed.add(w.student)
                     results[w.student] = GradeResult(
                         w.student, TIMEOUT, f"killed after {limit:g} s wall clock; scored 0", now - w.started
                     )
@@ -311,7 +313,7 @@ def grade(
         for w in workers:
             w.stop()
     for r in results.values():
-        if r.status == FAILED or (r.status == TIMEOUT and "killed" in r.message):
+        if r.status == FAILED or r.student in killed:
             _record_zero(course, assignment, r.student)
     return [results[s] for s in students]
 

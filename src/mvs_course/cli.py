@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=30, help="seconds per cell (default: 30)")
     p.add_argument("--hard-timeout", type=float, default=None, help="seconds per submission before a kill")
     p.add_argument("--students", nargs="+", help="grade only these students")
+    p.add_argument(
+        "--plain-kernels",
+        action="store_true",
+        help="start every kernel the usual way (no warm, forked kernels)",
+    )
     p = sub.add_parser("feedback", help="HTML feedback per student, hidden tests removed")
     p.add_argument("assignment")
     p = sub.add_parser("report", help="score tables, an LMS CSV and plots")
@@ -71,6 +76,7 @@ def _grade(course: Course, args: argparse.Namespace) -> None:
         jobs=args.jobs,
         timeout=args.timeout,
         hard_timeout=args.hard_timeout,
+        pool=not args.plain_kernels,
         progress=sys.stderr.isatty() or bool(os.environ.get("MVS_PROGRESS")),
     )
     if not results:

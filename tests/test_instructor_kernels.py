@@ -4,11 +4,14 @@ an empty namespace, execution counts from 1, and an interrupt still stops a loop
 from __future__ import annotations
 
 import json
+import os
 
+import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
+from mvs_course.grading.forkkernel import notebook_imports
 from mvs_course.grading.kernelpool import PooledExecute, shutdown_spare
 
 PROBE = (
@@ -24,10 +27,10 @@ def _nb(cells):
     return nb
 
 
-def _run(folder, cells, timeout=30):
+def _run(folder, cells, timeout=30, preload=("json",)):
     nb = _nb(cells)
     config = Config()
-    config.ForkKernelManager.preload = ["json"]
+    config.ForkKernelManager.preload = list(preload)
     ep = PooledExecute(timeout=timeout, shutdown_kernel="immediate", config=config, allow_errors=True)
     out, _ = ep.preprocess(nb, {"metadata": {"path": str(folder)}})
     return out
@@ -62,3 +65,19 @@ def test_a_loop_is_interrupted_at_the_timeout(tmp_path):
         shutdown_spare()
     assert any(o.get("output_type") == "error" for o in out.cells[0].outputs)
     assert out.cells[1].outputs[0]["data"]["text/plain"] == "2"
+
+
+def test_ipython_aware_modules_are_never_preloaded(tmp_path):
+    nb = _nb(["import pandas as pd\nimport matplotlib.pyplot as plt\nfrom ipywidgets import IntSlider"])
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    assert notebook_imports(tmp_path) == ["pandas"]
+
+
+def test_an_unsafe_preload_falls_back_to_normal_kernels(tmp_path):
+    """tqdm adapts itself to IPython when imported: a template that preloads it refuses to run,
+    and kernels start the usual way (as children of this process, not of a template)."""
+    try:
+        out = _run(tmp_path, ["import os\nos.getppid()"], preload=["tqdm"])
+    finally:
+        shutdown_spare()
+    assert out.cells[0].outputs[0]["data"]["text/plain"] == str(os.getpid())

@@ -38,6 +38,10 @@ for name in json.loads(sys.argv[1]):
         __import__(name)
     except Exception:
         pass
+# modules that set themselves up for the running IPython at import time must be imported in
+# the kernel itself, not here: if a preload pulled one in, refuse (kernels then start normally)
+if any(m.split(".")[0] in set(json.loads(sys.argv[2])) for m in sys.modules):
+    sys.exit(3)
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
 replies = os.fdopen(os.dup(1), "w")
 os.dup2(2, 1)
@@ -64,8 +68,25 @@ for line in sys.stdin:
 """
 
 
+# Never preloaded: they hook into the running IPython (inline plots, widget comms) when imported.
+IPYTHON_AWARE = frozenset(
+    {
+        "matplotlib",
+        "matplotlib_inline",
+        "ipywidgets",
+        "widgetsnbextension",
+        "tqdm",
+        "seaborn",
+        "plotly",
+        "bokeh",
+    }
+    | {"altair", "IPython", "ipykernel"}
+)
+
+
 def notebook_imports(folder: Path) -> list[str]:
-    """Modules imported at the top level of the non-answer code cells of the notebooks in ``folder``."""
+    """Modules imported at the top level of the non-answer code cells of the notebooks in
+    ``folder``, except IPython-aware ones (see ``IPYTHON_AWARE``)."""
     names: list[str] = []
     for path in sorted(folder.glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
@@ -81,7 +102,7 @@ def notebook_imports(folder: Path) -> list[str]:
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     names.append(node.module)  # and the names, in case they are modules
                     names += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
-    return list(dict.fromkeys(names))
+    return [n for n in dict.fromkeys(names) if n.split(".")[0] not in IPYTHON_AWARE]
 
 
 class _Template:
@@ -89,7 +110,13 @@ class _Template:
 
     def __init__(self, python: str, preload: list[str]):
         self.proc = subprocess.Popen(
-            [python, "-c", _TEMPLATE, json.dumps(preload)],
+            [
+                python,
+                "-c",
+                _TEMPLATE,
+                json.dumps(preload),
+                json.dumps(sorted(IPYTHON_AWARE - {"IPython", "ipykernel"})),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -104,7 +131,8 @@ class _Template:
             self.proc.stdin.flush()
             line = self.proc.stdout.readline()
         if not line:
-            raise RuntimeError("the kernel template process died")
+            self.proc.wait()
+            raise RuntimeError(f"the kernel template process ended (exit code {self.proc.returncode})")
         return int(json.loads(line)["pid"])
 
     def alive(self) -> bool:
@@ -117,6 +145,7 @@ class _Template:
 
 
 _templates: dict[tuple[str, tuple[str, ...]], _Template] = {}
+_refused: set[tuple[str, tuple[str, ...]]] = set()  # templates whose preloads were unsafe
 
 
 def close_templates() -> None:
@@ -216,12 +245,21 @@ class ForkKernelManager(AsyncKernelManager):
         if kernel_cmd[1:3] != ["-m", "ipykernel_launcher"]:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         key = (kernel_cmd[0], tuple(self.preload))
+        if key in _refused:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
         template = _templates.get(key)
         if template is None or not template.alive():
             template = _templates[key] = _Template(kernel_cmd[0], list(self.preload))
         env = kw.get("env") or os.environ
         cwd = kw.get("cwd")
-        pid = template.fork(kernel_cmd[3:], str(cwd) if cwd else None, env)
+        try:
+            pid = template.fork(kernel_cmd[3:], str(cwd) if cwd else None, env)
+        except RuntimeError:
+            self.log.warning(
+                "kernel template unusable (exit %s): starting kernels normally", template.proc.poll()
+            )
+            _refused.add(key)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner = self.provisioner
         provisioner.process = _ForkedProcess(pid)
         provisioner.pid = provisioner.pgid = pid

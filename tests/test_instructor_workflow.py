@@ -319,3 +319,25 @@ def test_concurrent_gradebook_writers_lose_no_row(flow, tmp_path):
     assert expected <= students
     assert len(ours) == writers * per_writer
     assert grades == writers * per_writer * len(flow["items"])
+
+
+def test_a_broken_submission_scores_zero_is_listed_and_the_batch_exits_zero(flow, tmp_path, capsys):
+    copy = tmp_path / "course"
+    shutil.copytree(flow["plain_dir"], copy)
+    shutil.rmtree(copy / "autograded", ignore_errors=True)
+    (nb_path,) = (copy / "submitted" / "ana" / ASSIGNMENT).glob("*.ipynb")
+    broken = copy / "submitted" / "zed" / ASSIGNMENT / nb_path.name
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"cells": [')  # a download cut short
+    code = main(
+        ["--course-dir", str(copy), "grade", ASSIGNMENT, "--students", "zed", "ana", "--timeout", "5"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.strip().splitlines()[-1].startswith("  FAILED zed: ")
+    assert "NotJSONError" in out or "JSON" in out
+    course = Course.open(copy, project=ROOT, release_dir=flow["base"] / "exercises")
+    rows = item_scores(course, ASSIGNMENT)
+    zed = rows[rows["student"] == "zed"]
+    assert len(zed) == len(flow["items"]) and zed["score"].sum() == 0
+    assert rows[rows["student"] == "ana"]["score"].sum() == flow["expected"]["ana"]

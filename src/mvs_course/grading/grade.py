@@ -31,7 +31,7 @@ from tqdm import tqdm
 
 from .course import Course, CourseError
 from .forkkernel import notebook_imports
-from .kernelpool import PooledExecute, shutdown_spare
+from .kernelpool import PooledExecute, prestart, shutdown_spare
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 _TIMEOUT_LOG = "Timeout waiting for execute reply"
@@ -145,6 +145,12 @@ def _grade_one(api, assignment: str, student: str) -> tuple[str, str]:
     return OK, ""
 
 
+def _kernel_name(course: Course, assignment: str) -> str:
+    for path in sorted((course.source_dir / assignment).glob("*.ipynb")):
+        return nbformat.read(path, as_version=4).metadata.get("kernelspec", {}).get("name", "python3")
+    return "python3"
+
+
 def _worker(conn: Connection, course: Course, assignment: str, config: dict, quiet: bool) -> None:
     """Grade the students the parent sends, one at a time, with one API for the whole run."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
@@ -154,6 +160,12 @@ def _worker(conn: Connection, course: Course, assignment: str, config: dict, qui
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
     api = course.api(**config)
+    steps = config.get("Autograde", {}).get("autograde_preprocessors", [])
+    if PooledExecute in steps:  # boot the first kernel while the first submission is prepared
+        try:
+            prestart(_kernel_name(course, assignment), api.config)
+        except Exception:  # noqa: BLE001 - the first notebook then starts its own kernel
+            pass
     while True:
         student = conn.recv()
         if student is None:

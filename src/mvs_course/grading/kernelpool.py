@@ -32,6 +32,16 @@ def shutdown_spare() -> None:
 atexit.register(shutdown_spare)
 
 
+def prestart(kernel_name: str, config) -> None:
+    """Start this process's spare kernel now (a worker does this before its first notebook)."""
+    global _spare
+    if _spare is None:
+        ep = PooledExecute(config=config)
+        km = ep.kernel_manager_class(kernel_name=kernel_name, config=config)
+        run_sync(km.start_kernel)(extra_arguments=ep._kernel_args())
+        _spare = km
+
+
 class PooledExecute(Execute):
     """Execute that takes a pre-started kernel and starts the next one in its place."""
 

@@ -341,3 +341,18 @@ def test_a_broken_submission_scores_zero_is_listed_and_the_batch_exits_zero(flow
     zed = rows[rows["student"] == "zed"]
     assert len(zed) == len(flow["items"]) and zed["score"].sum() == 0
     assert rows[rows["student"] == "ana"]["score"].sum() == flow["expected"]["ana"]
+
+
+def test_item_table_labels_items_by_their_claims(flow):
+    from mvs_course.grading.report import item_table
+
+    table = item_table(flow["course"], ASSIGNMENT)
+    assert set(table.index) == set(flow["items"])
+    source = sorted((flow["course"].source_dir / ASSIGNMENT).glob("*.ipynb"))[0]
+    for cell in nbformat.read(source, as_version=4).cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in flow["items"]:
+            tags = [t.removeprefix("claim:") for t in cell.metadata.get("tags", []) if t.startswith("claim:")]
+            assert table.loc[gid, "claims"] == ", ".join(tags)
+    cara_lost = table.loc[flow["wrong_test"], "mean_score"] < table.loc[flow["wrong_test"], "max_score"]
+    assert cara_lost

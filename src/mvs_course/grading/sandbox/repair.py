@@ -58,11 +58,29 @@ class RepairMetadata(NbGraderPreprocessor):
             if {k: raw.get(k) for k in fixed} != fixed:
                 notes.append(f"cell {index} ({grade_id}): tampered nbgrader metadata was restored")
             meta["nbgrader"] = fixed
+        notes += self._reattach(nb, sources, seen)
         notes += self._restore_missing(nb, sources, seen)
         for note in notes:
             self.log.warning("[sandbox] %s/%s: %s", info.get("student"), info["notebook"], note)
         resources.setdefault("mvs_repairs", []).extend(notes)
         return nb, resources
+
+    def _reattach(self, nb: NotebookNode, sources: dict, present: set[str]) -> list[str]:
+        """Cells whose nbgrader metadata was stripped but whose locked text is intact get it back."""
+        notes = []
+        for index, cell in enumerate(nb.cells):
+            if "nbgrader" in cell.get("metadata", {}):
+                continue
+            for grade_id, source in sorted(sources.items(), key=lambda kv: kv[1]["position"]):
+                if grade_id in present or not source["locked"] or source["cell_type"] != cell.cell_type:
+                    continue
+                if _norm(cell.source) == _norm(source["source"]):
+                    fixed = {**_metadata(source), "grade_id": grade_id, "checksum": source["checksum"]}
+                    cell.metadata["nbgrader"] = fixed
+                    present.add(grade_id)
+                    notes.append(f"cell {index}: stripped nbgrader metadata of {grade_id!r} was restored")
+                    break
+        return notes
 
     def _restore_missing(self, nb: NotebookNode, sources: dict, present: set[str]) -> list[str]:
         notes = []
@@ -79,8 +97,8 @@ class RepairMetadata(NbGraderPreprocessor):
                     where = index + 1
             record = _Record(grade_id, source)
             if source["grade"]:
-                new = transform(record, source["points"] or 0.0)
-                new.metadata.nbgrader["schema_version"] = SCHEMA_VERSION
+                new = nbformat.from_dict(transform(record, source["points"] or 0.0))
+                new["metadata"]["nbgrader"]["schema_version"] = SCHEMA_VERSION
             else:
                 new = (
                     nbformat.v4.new_code_cell(source["source"])
@@ -104,10 +122,11 @@ _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]
 def _differs(cell: NotebookNode, source: NotebookNode) -> bool:
     """Whether a locked cell was edited (test cells are compared without their hidden part)."""
 
-    def norm(text: str) -> str:
-        return "\n".join(line.rstrip() for line in _HIDDEN.sub("", text).strip().splitlines())
+    return _norm(cell.source) != _norm(source.source)
 
-    return norm(cell.source) != norm(source.source)
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in _HIDDEN.sub("", text).strip().splitlines())
 
 
 class _Record:
@@ -168,11 +187,17 @@ def check_submission(submitted: Path, source: Path) -> list[str]:
                     problems.append(f"{name}: cell {gid!r} has changed nbgrader metadata; restored")
                 elif want is not None and want.metadata.nbgrader.get("locked") and _differs(cell, want):
                     problems.append(f"{name}: locked cell {gid!r} was edited; the original is graded")
+        lost = [gid for gid in wanted if gid not in seen]
+        if len(lost) > 3:
+            problems.append(
+                f"{name}: {len(lost)} cells are missing or lost their nbgrader metadata "
+                f"({', '.join(lost[:4])}, ...); restored from the source"
+            )
+        else:
+            problems += [
+                f"{name}: cell {g!r} is missing (deleted, or its metadata stripped); restored" for g in lost
+            ]
         for gid in wanted:
-            if gid not in seen:
-                problems.append(
-                    f"{name}: cell {gid!r} is missing (deleted, or its metadata stripped); restored"
-                )
-            elif seen[gid] > 1:
+            if gid in seen and seen[gid] > 1:
                 problems.append(f"{name}: cell {gid!r} appears {seen[gid]} times; only the first counts")
     return problems

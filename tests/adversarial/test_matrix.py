@@ -1,0 +1,120 @@
+"""Hostile submissions graded among honest ones: no unearned marks, honest scores unchanged,
+originals untouched, the batch completes, and the isolation level is reported."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import grade_in_sandbox, sandbox_processes, slug
+from hostile_cases import CASES
+
+from mvs_course.grading.sandbox import describe, isolation_level
+
+pytestmark = pytest.mark.slow
+MALFORMED = {
+    "invalid JSON": "not a valid notebook",
+    "nbformat v3": "format 3",
+    "wrong file name": "rename it",
+    "deleted test cell": "missing",
+    "stripped nbgrader metadata": "missing",
+    "edited locked cells": "was edited",
+    "duplicated grade ids": "appears 2 times",
+    "tampered schema_version and points": "schema_version",
+}
+
+
+def test_at_least_18_hostile_cases():
+    assert len(CASES) >= 18
+    assert len({slug(c.name) for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_gets_no_unearned_marks(batch, case):
+    score = batch.totals[slug(case.name)] or 0.0
+    assert score <= case.earned, f"{case.name}: scored {score}, earned at most {case.earned}"
+    if case.exact:
+        assert score == case.earned, f"{case.name}: scored {score}, should keep its honest {case.earned}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_graded_items_are_never_null(batch, case):
+    outcome = batch.outcomes[slug(case.name)]
+    if not outcome["success"]:
+        pytest.skip("nbgrader could not read this file; it is reported and scores zero")
+    items = batch.items[slug(case.name)]
+    assert set(items) >= {"test_career", "test_journey", "test_focus", "test_pain"}
+    assert all(score is not None for score in items.values()), items
+
+
+@pytest.mark.parametrize(
+    "student", ["honest-solution", "honest-blank", "honest-wrong-career", "honest-wrong-journey-pain"]
+)
+def test_honest_scores_equal_the_clean_run(batch, student):
+    assert batch.outcomes[student]["success"]
+    assert batch.clean[student] is not None
+    assert batch.totals[student] == batch.clean[student]
+
+
+def test_honest_scores_differ_from_each_other(batch):
+    # guards against a grader that gives everyone the same mark
+    assert len({batch.totals[s] for s in batch.honest}) == len(batch.honest)
+
+
+def test_original_files_unchanged(batch):
+    assert batch.before, "nothing was fingerprinted"
+    assert batch.after == batch.before
+
+
+def test_batch_completed(batch):
+    assert set(batch.outcomes) == set(batch.totals)
+    assert len(batch.outcomes) == len(CASES) + len(batch.honest)
+    broken = [s for s, o in batch.outcomes.items() if not o["success"]]
+    # nbgrader refuses these two files; the student gets a clear message and zero, the batch goes on
+    assert set(broken) <= {slug("invalid JSON"), slug("wrong file name")}, broken
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_submissions_get_a_clear_message(batch, case):
+    messages = " | ".join(batch.outcomes[slug(case)]["messages"])
+    assert MALFORMED[case] in messages, messages
+
+
+def test_honest_submissions_get_no_message(batch):
+    for student in batch.honest:
+        assert batch.outcomes[student]["messages"] == []
+
+
+@pytest.mark.parametrize("case", ["infinite loop", "loop ignoring SIGINT", "os._exit", "fork bomb"], ids=str)
+def test_limit_cases_are_reported(batch, case):
+    problems = " | ".join(batch.outcomes[slug(case)]["problems"])
+    assert "stopped" in problems or "ended the worker" in problems, problems
+
+
+def test_isolation_level_is_reported(batch):
+    levels = {o["isolation"] for o in batch.outcomes.values() if o["success"]}
+    assert levels == {isolation_level()}
+    assert describe(isolation_level())
+
+
+def test_no_sandbox_process_survives(batch):
+    if batch.level != "user+namespaces":
+        pytest.skip("only root runs student code as a separate user")
+    deadline = time.monotonic() + 5
+    while sandbox_processes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sandbox_processes() == []
+
+
+def test_regrade_gives_the_same_result(batch):
+    again = [
+        slug("tampered schema_version and points"),
+        slug("monkeypatched helpers and magic objects"),
+        "honest-solution",
+    ]
+    before = {s: batch.totals[s] for s in again}
+    grade_in_sandbox(batch.course, again)
+    from conftest import _scores
+
+    totals, _ = _scores(batch.course, again)
+    assert totals == before

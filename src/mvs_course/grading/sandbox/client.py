@@ -37,6 +37,7 @@ class Zygote:
             stdout=subprocess.DEVNULL,
             stderr=None if debug else subprocess.DEVNULL,
             start_new_session=True,
+            env=_clean_env(),
         )
         theirs.close()
         mine.settimeout(120)
@@ -69,6 +70,12 @@ class Zygote:
             ours.close()
             raise WorkerLost("the sandbox worker did not start")
         return Worker(ours, pid)
+
+
+def _clean_env() -> dict[str, str]:
+    """The zygote's environment: nothing secret (student code can read its own /proc/self/environ)."""
+    keep = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "MVS_SANDBOX_DEBUG")
+    return {k: os.environ[k] for k in keep if k in os.environ}
 
 
 _ZYGOTE = Zygote()

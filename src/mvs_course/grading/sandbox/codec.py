@@ -38,6 +38,8 @@ def encode(value: Any, depth: int = 0) -> dict:
     if isinstance(value, Ref):
         return {"t": "ref", "name": value.name}
     d = depth + 1
+    if type(value).__module__ == "numpy":  # before float: np.float64 subclasses float
+        return _encode_library(value, d)
     if value is None:
         return {"t": "none"}
     if isinstance(value, bool):

@@ -288,6 +288,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         }
         dirs = [str(root / str(cd.get(n, "") or defaults[n])) for n in names]
         dirs.append(str(root / "release"))
+        dirs.append(str(self.config.get("Exchange", {}).get("root", "") or "/srv/nbgrader/exchange"))
         files = [str(root / "gradebook.db"), str(root / ".nbgrader.log")]
         if db_url.startswith("sqlite:///"):
             files.append(db_url[len("sqlite:///") :])

@@ -103,7 +103,7 @@ def _context(course: Course) -> Ctx:
 
 
 def grade_in_sandbox(course: Course, students: list[str]) -> dict[str, dict]:
-    api = course.api(**sandbox_config(timeout=TIMEOUT, limits={"total_seconds": 40}))
+    api = course.api(**sandbox_config(timeout=TIMEOUT, limits={"total_seconds": 40, "cpu_seconds": 3}))
     outcomes = {}
     for student in students:
         start = time.monotonic()

@@ -72,6 +72,24 @@ class Zygote:
         return Worker(ours, pid)
 
 
+def _ending(code: object, waited: float) -> str:
+    """Plain words for how the worker process ended."""
+    signals = {
+        -signal.SIGXCPU: "hit the CPU time limit",
+        -signal.SIGKILL: "was killed (CPU hard limit or out of memory)",
+        -signal.SIGSEGV: "crashed (segmentation fault)",
+        -signal.SIGXFSZ: "hit the file size limit",
+        -signal.SIGABRT: "aborted",
+    }
+    if isinstance(code, int) and code in signals:
+        what = signals[code]
+    elif isinstance(code, int) and code < 0:
+        what = f"was killed by signal {-code}"
+    else:
+        what = f"exited (code {code}: os._exit, or a crash)"
+    return f"student code {what} after {waited:.1f} s"
+
+
 def _clean_env() -> dict[str, str]:
     """The zygote's environment: nothing secret (student code can read its own /proc/self/environ)."""
     keep = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "MVS_SANDBOX_DEBUG")
@@ -102,7 +120,11 @@ class Worker:
         start = time.monotonic()
         try:
             send_msg(self.sock, message)
-            return recv_msg(self.sock)
+            reply = recv_msg(self.sock)
+            if "worker_exit" in reply:
+                self.kill(_ending(reply["worker_exit"], time.monotonic() - start))
+                raise WorkerLost(self.dead)
+            return reply
         except TimeoutError:
             self.kill(f"stopped after the {timeout:.0f} s wall-clock limit")
         except (EOFError, ConnectionError, BrokenPipeError):

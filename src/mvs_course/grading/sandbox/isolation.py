@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import resource
+import signal
 import subprocess
 import sys
 from functools import cache
@@ -277,3 +278,4 @@ def drop(spec: dict, keep_fds: list[int]) -> None:
         if os.getuid() == 0 or os.geteuid() == 0:
             raise IsolationError("could not drop root")
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large file is an OSError, not a kill

@@ -213,6 +213,8 @@ class _Run:
             ename = str(error.get("ename", "Error"))
             if ename == "MemoryError":
                 self.notes.append("student code hit the memory limit")
+            if "File too large" in str(error.get("evalue", "")):
+                self.notes.append("student code hit the file size limit")
             outputs.append(
                 _error(ename, str(error.get("evalue", "")), str(error.get("traceback", "")).splitlines())
             )

@@ -218,20 +218,41 @@ def _child(conn: socket.socket, spec: dict) -> None:
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        pid = isolation.enter(spec)  # may fork: returns in the process that serves
+        pid = isolation.enter(spec)  # may fork: returns in the process that goes on
         if pid:  # the intermediate process tells the grader who to kill, then leaves
             send_msg(conn, {"hello": pid})
             os._exit(0)
         if not spec.get("pidns"):
             send_msg(conn, {"hello": os.getpid()})
-        isolation.drop(spec, keep_fds=[conn.fileno()])
-        serve(conn, int(spec.get("output_cap", 100_000)))
+        worker = os.fork()
+        if worker == 0:
+            isolation.drop(spec, keep_fds=[conn.fileno()])
+            serve(conn, int(spec.get("output_cap", 100_000)))
+            os._exit(0)
+        _monitor(conn, worker)
     except BaseException:  # noqa: BLE001
         try:
             traceback.print_exc(file=sys.__stderr__)
         except Exception:  # noqa: BLE001
             pass
     os._exit(0)
+
+
+def _monitor(conn: socket.socket, worker: int) -> None:
+    """Reap every orphan (we are PID 1 of the namespace); say how the worker ended."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
+        if pid == worker:
+            try:
+                send_msg(conn, {"worker_exit": os.waitstatus_to_exitcode(status)})
+            except OSError:
+                pass
+            return
 
 
 def zygote(control_fd: int) -> None:

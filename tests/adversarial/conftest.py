@@ -19,7 +19,7 @@ from mvs_course.grading import synthetic
 from mvs_course.grading.course import Course
 from mvs_course.grading.grade import grade
 from mvs_course.grading.release import release
-from mvs_course.grading.sandbox import check_submission, isolation_level, sandbox_config
+from mvs_course.grading.sandbox import check_submission, isolation_level, sandbox_config, student_report
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 4  # seconds per cell: the loops and the fork bomb cost this much each
@@ -111,8 +111,13 @@ def grade_in_sandbox(course: Course, students: list[str]) -> dict[str, dict]:
             course.course_dir / "submitted" / student / ASSIGNMENT, course.source_dir / ASSIGNMENT
         )
         result = api.autograde(ASSIGNMENT, student, force=True, create=True)
-        status_file = course.course_dir / "autograded" / student / ASSIGNMENT / "sandbox_status.json"
+        folder = course.course_dir / "autograded" / student / ASSIGNMENT
+        status_file = folder / f"sandbox_status.{Path(NOTEBOOK).stem}.json"
         status = json.loads(status_file.read_text()) if status_file.is_file() else {}
+        report = student_report(course.course_dir, course.source_dir, ASSIGNMENT, student)
+        assert report["problems"] == messages + [
+            f"{Path(NOTEBOOK).stem}: {p}" for p in status.get("problems", [])
+        ]
         outcomes[student] = {
             "success": bool(result["success"]),
             "messages": messages,

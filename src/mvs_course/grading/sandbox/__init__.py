@@ -10,6 +10,9 @@ Wire it into nbgrader with ``sandbox_config()``; ``isolation_level()`` says what
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from .isolation import describe, isolation_level
 from .preprocessor import DEFAULT_LIMITS, SandboxedExecute
 from .repair import RepairMetadata, check_submission
@@ -22,6 +25,7 @@ __all__ = [
     "describe",
     "isolation_level",
     "sandbox_config",
+    "student_report",
 ]
 
 _PP = "nbgrader.preprocessors."
@@ -53,3 +57,24 @@ def sandbox_config(timeout: int = 30, limits: dict | None = None) -> dict[str, d
         "OverwriteCells": {"add_missing_cells": True},
         "SandboxedExecute": {"timeout": int(timeout), "limits": dict(limits or {})},
     }
+
+
+def student_report(course_dir: Path, source_dir: Path, assignment: str, student: str) -> dict:
+    """After autograding one student: isolation level used, and every problem in plain words.
+
+    ``source_dir`` is the folder of source assignments (solutions/). Returns
+    ``{"isolation": str | None, "problems": [str, ...]}``.
+    """
+    problems = check_submission(
+        Path(course_dir) / "submitted" / student / assignment, Path(source_dir) / assignment
+    )
+    level = None
+    folder = Path(course_dir) / "autograded" / student / assignment
+    for path in sorted(folder.glob("sandbox_status.*.json")):
+        try:
+            status = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        level = status.get("isolation", level)
+        problems += [f"{status.get('notebook')}: {p}" for p in status.get("problems", [])]
+    return {"isolation": level, "problems": problems}

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -84,7 +85,14 @@ class StudentFunction(Ref):
             }
         except CodecError as err:
             raise SandboxError(f"cannot pass that argument to {self.name}(): {err}") from None
-        return self._run.value_of(self._run.ask(message), self.name)
+        reply = self._run.ask(message)
+        # what the student's function printed shows in the test cell, as in a kernel; like
+        # nbgrader, anything on stderr (warnings included) fails the test
+        for stream, target in (("stdout", sys.stdout), ("stderr", sys.stderr)):
+            text = reply.get(stream)
+            if isinstance(text, str) and text:
+                target.write(text)
+        return self._run.value_of(reply, self.name)
 
     def __repr__(self) -> str:
         return f"<student function {self.name}>"
@@ -275,7 +283,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         config=True
     )
     status_file = Unicode(
-        "sandbox_status.json", help="Per-student report next to the autograded notebook."
+        "sandbox_status.{notebook}.json", help="Per-notebook report next to the autograded notebook."
     ).tag(config=True)
 
     def _hidden(self, db_url: str) -> tuple[list[str], list[str]]:
@@ -349,5 +357,6 @@ class SandboxedExecute(NbGraderPreprocessor):
         folder = resources.get("metadata", {}).get("path")
         if folder and self.status_file:
             with contextlib.suppress(OSError):
-                (Path(folder) / self.status_file).write_text(json.dumps(status, indent=1))
+                name = self.status_file.format(notebook=info["notebook"])
+                (Path(folder) / name).write_text(json.dumps(status, indent=1))
         return nb, resources

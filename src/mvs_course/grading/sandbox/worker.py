@@ -146,14 +146,20 @@ class Session:
             kwargs = {str(k): self._arg(v) for k, v in kwargs.items()}
             result = func(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001
-            return {"kind": "raised", "error": _describe(exc)}
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            return {
+                "kind": "raised",
+                "error": _describe(exc),
+                "stdout": self.out.take(),
+                "stderr": self.err.take(),
+            }
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            self.out.take(), self.err.take()
+        printed = {"stdout": self.out.take(), "stderr": self.err.take()}
         try:
-            return {"kind": "value", "value": encode(result)}
+            return {"kind": "value", "value": encode(result), **printed}
         except (CodecError, RecursionError) as err:
-            return {"kind": "opaque", "message": str(err)[:300]}
+            return {"kind": "opaque", "message": str(err)[:300], **printed}
 
     def _arg(self, tree: dict) -> Any:
         if isinstance(tree, dict) and tree.get("t") == "ref":

@@ -196,6 +196,10 @@ facts["gradebook"] = can_read("{course}/gradebook.db")
 facts["solutions"] = can_list("{project}/solutions")
 facts["submitted"] = can_list("{course}/submitted")
 facts["source"] = can_list("{course}/source")
+facts["project_git"] = can_read("{project}/.git") or can_list("{project}/.git")
+facts["project_tests"] = can_list("{project}/tests")
+from mvs_course import datasets
+facts["package_data"] = len(datasets.available()) > 0
 try:
     facts["root_home"] = sorted(os.listdir("/root"))
 except Exception:

@@ -32,6 +32,8 @@ def test_student_code_cannot_read_private_course_files(batch, facts):
     assert not facts["submitted"]
     assert not facts["source"]
     assert set(facts["root_home"]) <= {".pyenv"}
+    assert not facts["project_git"] and not facts["project_tests"]
+    assert facts["package_data"], "the course package and its data must stay readable"
 
 
 def test_student_code_has_no_network_and_no_foreign_processes(batch, facts):

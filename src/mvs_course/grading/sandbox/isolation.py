@@ -143,26 +143,67 @@ def _traversable(path: Path) -> bool:
         return False
 
 
-def _exposures() -> dict[str, list[str]]:
-    """Private dirs (like /root, mode 700) above what Python needs: {private_dir: [paths to keep]}."""
-    needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, *sys.path) if p and os.path.isdir(p)}
-    groups: dict[str, list[str]] = {}
-    for path in sorted(needed):
-        parts = Path(path).parents
-        blocked = [a for a in reversed(parts) if str(a) != "/" and not _traversable(a)]
+_SYSTEM = {
+    "/usr",
+    "/etc",
+    "/lib",
+    "/lib64",
+    "/lib32",
+    "/bin",
+    "/sbin",
+    "/dev",
+    "/proc",
+    "/sys",
+    "/var",
+    "/opt",
+}
+
+
+def _needed_paths() -> set[str]:
+    """Folders the worker must still read: the interpreter, the venv, the course package and data."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *sys.path[1:]}
+    paths.update(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
+    for name in ("mvs_course", "mvs_course.data"):
+        try:
+            module = __import__(name, fromlist=["_"])
+            paths.update(getattr(module, "__path__", []))
+        except ImportError:
+            pass
+    return {os.path.realpath(p) for p in paths if p and os.path.isdir(p)}
+
+
+def _plan(private: list[str]) -> dict[str, list[str]]:
+    """{folder to cover with an empty tmpfs: [paths inside it to bind back]}.
+
+    Covered: each private root (course folder, project with solutions) and each folder
+    others may not traverse (like /root) above something Python needs.
+    """
+    roots = {os.path.realpath(p) for p in private if os.path.isdir(p)}
+    roots = {r for r in roots if r not in _SYSTEM and len(Path(r).parts) > 2}
+    plan: dict[str, list[str]] = {}
+    for path in sorted(_needed_paths()):
+        above = [str(a) for a in reversed(Path(path).parents) if str(a) != "/"]
+        blocked = [a for a in above if a in roots or not _traversable(Path(a))]
+        if path in roots:
+            continue  # a needed folder is never hidden as a whole
         if blocked:
-            top = str(blocked[0])
-            kept = groups.setdefault(top, [])
-            if not any(path == k or path.startswith(k + "/") for k in kept):
-                kept.append(path)
-    return groups
+            plan.setdefault(blocked[0], []).append(path)
+    for root in roots:
+        if not any(root == top or root.startswith(top + "/") for top in plan):
+            plan.setdefault(root, [])
+    for top, kept in plan.items():
+        kept.sort(key=len)
+        plan[top] = [k for i, k in enumerate(kept) if not any(k.startswith(o + "/") for o in kept[:i])]
+    return plan
 
 
 def _setup_mounts(spec: dict) -> None:
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # keep what Python needs inside private dirs such as /root (mode 700), hide the rest of them
-    for top, kept in _exposures().items():
-        fds = [(k, os.open(k, os.O_PATH)) for k in kept]
+    # cover private folders with empty ones, binding back only what Python needs inside them
+    for top, kept in sorted(_plan(spec.get("private_roots", [])).items(), key=lambda kv: len(kv[0])):
+        if not os.path.isdir(top):
+            continue
+        fds = [(k, os.open(k, os.O_PATH)) for k in kept if os.path.isdir(k)]
         mount("tmpfs", top, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
         for path, fd in fds:
             os.makedirs(path, exist_ok=True)

@@ -306,6 +306,14 @@ class SandboxedExecute(NbGraderPreprocessor):
             (dirs if os.path.isdir(extra) else files).append(extra)
         return sorted(set(dirs)), sorted(set(files))
 
+    def _private_roots(self) -> list[str]:
+        """The course folder and the project holding the source folder (with its .git)."""
+        cd = self.config.CourseDirectory
+        root = Path(str(cd.get("root", "")) or os.getcwd())
+        source = Path(str(cd.get("source_directory", "") or "source"))
+        source = source if source.is_absolute() else root / source
+        return sorted({str(root), str(source.parent)})
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         info = resources["nbgrader"]
         sources = _source_cells(info["db_url"], info["notebook"], info["assignment"])
@@ -317,6 +325,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         if level == "user+namespaces":
             spec["uid"], spec["gid"] = isolation.sandbox_ids()
         spec["hide_dirs"], spec["hide_files"] = self._hidden(info["db_url"])
+        spec["private_roots"] = self._private_roots()
         run = _Run(self, spec)
         started = time.monotonic()
         run.start()

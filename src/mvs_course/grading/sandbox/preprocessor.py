@@ -36,6 +36,7 @@ DEFAULT_LIMITS = {
     "restarts": 2,  # fresh workers after a kill (earlier cells are replayed)
 }
 _BUILTINS = frozenset(dir(builtins))
+_WARNED: set[str] = set()
 
 
 class SandboxError(Exception):
@@ -318,6 +319,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         info = resources["nbgrader"]
         sources = _source_cells(info["db_url"], info["notebook"], info["assignment"])
         level = isolation.isolation_level()
+        if level != "user+namespaces" and level not in _WARNED:
+            _WARNED.add(level)
+            self.log.warning("[sandbox] isolation %s: %s", level, isolation.describe(level))
         limits = {**DEFAULT_LIMITS, **self.limits}
         spec = {"level": level, **{k: v for k, v in limits.items()}}
         spec["output_cap"] = limits["output_bytes"]

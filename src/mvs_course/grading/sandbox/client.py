@@ -26,6 +26,14 @@ class Zygote:
         self.proc: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.lock = threading.Lock()
+        self.owner = os.getpid()
+
+    def _forget_if_forked(self) -> None:
+        """A process forked from the grader (parallel grading) starts its own zygote."""
+        if self.owner != os.getpid():
+            if self.control is not None:
+                self.control.close()  # our copy only; the parent's zygote is untouched
+            self.proc, self.control, self.lock, self.owner = None, None, threading.Lock(), os.getpid()
 
     def _start(self) -> None:
         mine, theirs = socket.socketpair()
@@ -48,6 +56,7 @@ class Zygote:
         self.control = mine
 
     def spawn(self, spec: dict, timeout: float = 60) -> Worker:
+        self._forget_if_forked()
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
                 self._start()

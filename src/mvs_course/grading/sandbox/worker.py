@@ -273,22 +273,43 @@ def zygote(control_fd: int) -> None:
     except ImportError:
         pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    # orphaned workers stay our descendants, so killing the grader's process tree reaches them;
+    # and we die with the grader
+    isolation.prctl(isolation.PR_SET_CHILD_SUBREAPER, 1)
+    isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
     control = socket.socket(fileno=control_fd)
     send_msg(control, {"ready": os.getpid()})
-    while True:
-        try:
-            msg, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 1)
-        except OSError:
-            return
-        if not msg or not fds:
-            return
-        spec = _loads(msg)
-        conn = socket.socket(fileno=fds[0])
-        child = os.fork()
-        if child == 0:
-            control.close()
-            _child(conn, spec)
-        conn.close()
+    children: list[int] = []
+    try:
+        while True:
+            try:
+                msg, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 1)
+            except OSError:
+                return
+            if not msg or not fds:
+                return
+            spec = _loads(msg)
+            conn = socket.socket(fileno=fds[0])
+            child = os.fork()
+            if child == 0:
+                control.close()
+                _child(conn, spec)
+            conn.close()
+            children = [c for c in children if _alive(c)] + [child]
+    finally:
+        for child in children:  # each worker's process group (its sandbox lives in it)
+            try:
+                os.killpg(child, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except OSError:
+        return False
 
 
 def _loads(data: bytes) -> dict:

@@ -111,8 +111,9 @@ def grade_in_sandbox(course: Course, students: list[str]) -> dict[str, dict]:
             course.course_dir / "submitted" / student / ASSIGNMENT, course.source_dir / ASSIGNMENT
         )
         result = api.autograde(ASSIGNMENT, student, force=True, create=True)
-        folder = course.course_dir / "autograded" / student / ASSIGNMENT
-        status_file = folder / f"sandbox_status.{Path(NOTEBOOK).stem}.json"
+        status_file = (
+            course.course_dir / "sandbox_status" / student / ASSIGNMENT / f"{Path(NOTEBOOK).stem}.json"
+        )
         status = json.loads(status_file.read_text()) if status_file.is_file() else {}
         report = student_report(course.course_dir, course.source_dir, ASSIGNMENT, student)
         assert report["problems"] == messages + [

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from .isolation import describe, isolation_level
-from .preprocessor import DEFAULT_LIMITS, SandboxedExecute
+from .preprocessor import DEFAULT_LIMITS, SandboxedExecute, status_path
 from .repair import RepairMetadata, check_submission
 
 __all__ = [
@@ -69,8 +69,8 @@ def student_report(course_dir: Path, source_dir: Path, assignment: str, student:
         Path(course_dir) / "submitted" / student / assignment, Path(source_dir) / assignment
     )
     level = None
-    folder = Path(course_dir) / "autograded" / student / assignment
-    for path in sorted(folder.glob("sandbox_status.*.json")):
+    folder = status_path(Path(course_dir), "sandbox_status", assignment, student, "x").parent
+    for path in sorted(folder.glob("*.json")):
         try:
             status = json.loads(path.read_text())
         except (OSError, ValueError):

@@ -256,6 +256,11 @@ class _Run:
         return streams + outputs
 
 
+def status_path(root: Path, status_dir: str, assignment: str, student: str | None, notebook: str) -> Path:
+    """Where SandboxedExecute reports on one student's notebook."""
+    return Path(root) / status_dir / str(student) / assignment / f"{notebook}.json"
+
+
 def _error(ename: str, evalue: str, traceback_lines: list[str] | None = None) -> NotebookNode:
     return NotebookNode(
         output_type="error", ename=ename, evalue=evalue, traceback=traceback_lines or [f"{ename}: {evalue}"]
@@ -283,8 +288,9 @@ class SandboxedExecute(NbGraderPreprocessor):
     hide_paths = List(Unicode(), [], help="Extra folders or files student code must not see.").tag(
         config=True
     )
-    status_file = Unicode(
-        "sandbox_status.{notebook}.json", help="Per-notebook report next to the autograded notebook."
+    status_dir = Unicode(
+        "sandbox_status",
+        help="Folder (relative to the course folder) for per-notebook reports, kept out of feedback.",
     ).tag(config=True)
 
     def _hidden(self, db_url: str) -> tuple[list[str], list[str]]:
@@ -367,9 +373,14 @@ class SandboxedExecute(NbGraderPreprocessor):
         resources["mvs_sandbox"] = status
         for problem in status["problems"]:
             self.log.warning("[sandbox] %s/%s: %s", info.get("student"), info["notebook"], problem)
-        folder = resources.get("metadata", {}).get("path")
-        if folder and self.status_file:
+        if self.status_dir:
+            path = status_path(
+                self._root(), self.status_dir, info["assignment"], info.get("student"), info["notebook"]
+            )
             with contextlib.suppress(OSError):
-                name = self.status_file.format(notebook=info["notebook"])
-                (Path(folder) / name).write_text(json.dumps(status, indent=1))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(status, indent=1))
         return nb, resources
+
+    def _root(self) -> Path:
+        return Path(str(self.config.CourseDirectory.get("root", "")) or os.getcwd())

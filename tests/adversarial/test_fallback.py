@@ -5,7 +5,7 @@ safe to run with the grader's own rights are used here."""
 from __future__ import annotations
 
 import pytest
-from conftest import _context, _scores, _write, grade_in_sandbox, slug
+from adversarial_batch import _context, _scores, _write, grade_in_sandbox, slug
 from hostile_cases import ASSIGNMENT, CASES
 
 from mvs_course.grading import synthetic

@@ -3,15 +3,25 @@ originals untouched, the batch completes, and the isolation level is reported.""
 
 from __future__ import annotations
 
+import json
 import time
 
+import nbformat
 import pytest
-from conftest import grade_in_sandbox, sandbox_processes, slug
-from hostile_cases import CASES
+from adversarial_batch import _scores, build_batch, grade_in_sandbox, sandbox_processes, slug
+from hostile_cases import ASSIGNMENT, CASES, NOTEBOOK
 
 from mvs_course.grading.sandbox import describe, isolation_level
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory, request):
+    """The hostile class, graded once for every test below."""
+    return build_batch(tmp_path_factory, request)
+
+
 MALFORMED = {
     "invalid JSON": "not a valid notebook",
     "nbformat v3": "format 3",
@@ -124,7 +134,54 @@ def test_regrade_gives_the_same_result(batch):
     ]
     before = {s: batch.totals[s] for s in again}
     grade_in_sandbox(batch.course, again)
-    from conftest import _scores
-
     totals, _ = _scores(batch.course, again)
     assert totals == before
+
+
+@pytest.mark.parametrize("case", ["huge single-line output", "many output lines"])
+def test_output_is_capped_in_bytes(batch, case):
+    graded = batch.course.course_dir / "autograded" / slug(case) / ASSIGNMENT / NOTEBOOK
+    assert graded.is_file()
+    assert graded.stat().st_size < 1_000_000, "student output reached the autograded notebook uncapped"
+
+
+# what a student cell could reach, read back from the probe's autograded notebook
+
+
+@pytest.fixture(scope="module")
+def facts(batch) -> dict:
+    student = slug("probe: what student code can reach")
+    nb = nbformat.read(batch.course.course_dir / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            if "PROBE" in text:
+                return json.loads(text.split("PROBE", 1)[1].splitlines()[0])
+    raise AssertionError("the probe printed nothing")
+
+
+def test_student_code_cannot_read_private_course_files(batch, facts):
+    if batch.level == "rlimits":
+        pytest.skip("without namespaces student code can read what the grader reads (reported)")
+    assert not facts["gradebook"]
+    assert not facts["solutions"]
+    assert not facts["submitted"]
+    assert not facts["source"]
+    assert set(facts["root_home"]) <= {".pyenv"}
+    assert not facts["project_git"] and not facts["project_tests"]
+    assert facts["package_data"], "the course package and its data must stay readable"
+
+
+def test_student_code_has_no_network_and_no_foreign_processes(batch, facts):
+    if batch.level == "rlimits":
+        pytest.skip("no network namespace without privileges (reported)")
+    assert facts["network"] is False
+    assert facts["processes"] <= 3
+
+
+def test_student_code_runs_unprivileged_and_cannot_write_the_project(batch, facts):
+    if batch.level != "user+namespaces":
+        pytest.skip("only root can switch to the sandbox user")
+    assert facts["uid"] != 0
+    assert facts["write_project"] is False
+    assert not (batch.course.project / "pwned.txt").exists()

@@ -1,4 +1,7 @@
-"""One class graded once per session: honest students plus every hostile case, in the sandbox."""
+"""One class graded once per session: honest students plus every hostile case, in the sandbox.
+
+(Not a conftest.py: tests/conftest.py is imported as ``conftest`` by other test modules.)
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mutants
-import pytest
 from hostile_cases import ASSIGNMENT, CASES, NOTEBOOK, Ctx
 from nbgrader.api import Gradebook, MissingEntry
 
@@ -130,8 +132,17 @@ def grade_in_sandbox(course: Course, students: list[str]) -> dict[str, dict]:
     return outcomes
 
 
-@pytest.fixture(scope="session")
-def batch(tmp_path_factory) -> Batch:
+def build_batch(tmp_path_factory, request) -> Batch:
+    """Release, write every submission, grade the clean run and the class; for a session fixture."""
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+
+    def show() -> None:
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                print_table(reporter.write_line)
+
+    request.addfinalizer(show)
     base = tmp_path_factory.mktemp("adversarial")
     course = Course.open(base / "course", project=ROOT, release_dir=base / "exercises")
     release(course, [ASSIGNMENT])
@@ -184,10 +195,10 @@ def batch(tmp_path_factory) -> Batch:
     return Batch(course, isolation_level(), totals, items, clean, outcomes, before, after, list(honest))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def print_table(write) -> None:
+    """The matrix: case, score, earned marks, graded by nbgrader, seconds, first message."""
     if not ROWS:
         return
-    write = terminalreporter.write_line
     write("")
     write(f"Sandbox matrix (isolation: {isolation_level()}); score / earned, seconds, outcome")
     write(f"{'case':48} {'score':>6} {'earned':>6} {'graded':>6} {'secs':>6}  outcome")

@@ -344,6 +344,18 @@ CASES = [
     ),
     Case("opens a network connection", lambda c: _insert_after(_nb(c, {}), "setup", NETWORK), 0),
     Case(
+        "hangs only when the hidden tests call it",
+        lambda c: _nb(
+            c,
+            _with(
+                c,
+                aida=c.solution["aida"] + "\n\n_honest_owner = aida_owner\n\n\ndef aida_owner(stage):\n"
+                "    while stage == 'Discount':\n        pass\n    return _honest_owner(stage)",
+            ),
+        ),
+        FULL - 2,
+    ),
+    Case(
         "fork bomb",
         lambda c: _append(
             _nb(c, c.solution),

@@ -105,3 +105,17 @@ def test_deep_nesting_is_refused():
         tree = {"t": "list", "v": [tree]}
     with pytest.raises(CodecError):
         decode(tree)
+
+
+def test_answer_names_are_what_solution_cells_define():
+    from mvs_course.grading.sandbox.preprocessor import answer_names
+
+    def cell(source, solution=True):
+        return {"solution": solution, "cell_type": "code", "source": source}
+
+    sources = {
+        "a": cell("### BEGIN SOLUTION\nCAREER = {}\ndef max(x):\n    return 1\n### END SOLUTION"),
+        "b": cell("x: int = 3\ny += 1\nclass K:\n    pass"),
+        "setup": cell("import pandas as pd\nleads = 1", solution=False),
+    }
+    assert answer_names(sources) == {"CAREER", "max", "x", "y", "K"}

@@ -3,6 +3,7 @@ tests run by the trusted grader, plus ``RepairMetadata`` for tampered submission
 
 from __future__ import annotations
 
+import ast
 import builtins
 import contextlib
 import io
@@ -99,15 +100,40 @@ class StudentFunction(Ref):
         return f"<student function {self.name}>"
 
 
-class GraderNamespace(dict):
-    """Globals of the trusted test cells: unknown names are fetched from the student's worker."""
+def answer_names(sources: dict[str, dict]) -> set[str]:
+    """Top-level names the instructor's answer cells define (their solution code)."""
+    names: set[str] = set()
+    for source in sources.values():
+        if not source["solution"] or source["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse(source["source"])
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if isinstance(node, ast.AnnAssign | ast.AugAssign):
+                targets = [node.target]
+            for target in targets:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
 
-    def __init__(self, run: Any) -> None:
+
+class GraderNamespace(dict):
+    """Globals of the trusted test cells: unknown names are fetched from the student's worker.
+
+    Built-in names stay the grader's own (a student cannot replace ``len`` or ``isinstance``
+    for the tests), unless the assignment itself asks for an answer by that name.
+    """
+
+    def __init__(self, run: Any, answers: set[str] = frozenset()) -> None:
         super().__init__({"__name__": "__main__", "__builtins__": builtins})
-        self._run = run
+        self._run, self._answers = run, frozenset(answers)
 
     def __missing__(self, name: str) -> Any:
-        if name in _BUILTINS or name.startswith("__"):
+        if name.startswith("__") or (name in _BUILTINS and name not in self._answers):
             raise KeyError(name)
         return self._run.resolve(name)
 
@@ -115,11 +141,11 @@ class GraderNamespace(dict):
 class _Run:
     """Grading of one notebook: the worker, the grader namespace, the notes for the instructor."""
 
-    def __init__(self, pp: SandboxedExecute, spec: dict) -> None:
+    def __init__(self, pp: SandboxedExecute, spec: dict, answers: set[str]) -> None:
         self.pp, self.spec = pp, spec
         self.limits = {**DEFAULT_LIMITS, **pp.limits}
         self.deadline = time.monotonic() + float(self.limits["total_seconds"])
-        self.ns = GraderNamespace(self)
+        self.ns = GraderNamespace(self, answers)
         self.protected: set[str] = set()
         self.history: list[str] = []
         self.notes: list[str] = []
@@ -336,7 +362,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             spec["uid"], spec["gid"] = isolation.sandbox_ids()
         spec["hide_dirs"], spec["hide_files"] = self._hidden(info["db_url"])
         spec["private_roots"] = self._private_roots()
-        run = _Run(self, spec)
+        run = _Run(self, spec, answer_names(sources))
         started = time.monotonic()
         run.start()
         count = 0

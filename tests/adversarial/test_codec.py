@@ -119,3 +119,12 @@ def test_answer_names_are_what_solution_cells_define():
         "setup": cell("import pandas as pd\nleads = 1", solution=False),
     }
     assert answer_names(sources) == {"CAREER", "max", "x", "y", "K"}
+
+
+def test_banner_names_the_level():
+    from mvs_course.grading.sandbox import banner, isolation_level
+
+    text = banner()
+    assert isolation_level() in text
+    if isolation_level() == "rlimits":
+        assert "WARNING" in text

@@ -20,6 +20,7 @@ from .repair import RepairMetadata, check_submission
 __all__ = [
     "DEFAULT_LIMITS",
     "RepairMetadata",
+    "banner",
     "SandboxedExecute",
     "check_submission",
     "describe",
@@ -29,6 +30,12 @@ __all__ = [
 ]
 
 _PP = "nbgrader.preprocessors."
+
+
+def banner() -> str:
+    """The line ``mvs-course grade`` prints before grading: which isolation is in force."""
+    level = isolation_level()
+    return f"Sandbox isolation: {level}. {describe(level)}."
 
 
 def sandbox_config(timeout: int = 30, limits: dict | None = None) -> dict[str, dict]:

@@ -127,7 +127,7 @@ def isolation_level() -> str:
 def describe(level: str) -> str:
     """One sentence for the instructor about what ``level`` means."""
     return {
-        "user+namespaces": f"student code runs as user {SANDBOX_USER!r}, without network, in private "
+        "user+namespaces": f"Student code runs as user {SANDBOX_USER!r}, without network, in private "
         "mount/PID namespaces that hide the gradebook, submissions and solutions, with CPU, memory, "
         "process, file-size, output and wall-time limits",
         "namespaces": "NOT ROOT: student code runs as your own user, but without network and in private "

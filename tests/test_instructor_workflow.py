@@ -268,7 +268,7 @@ def test_a_stuck_worker_is_killed_and_scores_zero(flow, tmp_path):
     shutil.copytree(flow["plain_dir"], copy)
     course = Course.open(copy, project=ROOT, release_dir=flow["base"] / "exercises")
     before = {p.pid for p in psutil.Process().children(recursive=True)}
-    results = grade(course, ASSIGNMENT, ["dan-loop", "ana"], jobs=2, timeout=60, hard_timeout=4)
+    results = grade(course, ASSIGNMENT, ["dan-loop", "ana"], jobs=2, timeout=60, hard_timeout=15)
     by_student = {r.student: r for r in results}
     assert by_student["dan-loop"].status == "timeout" and "killed" in by_student["dan-loop"].message
     assert by_student["ana"].ok
@@ -335,7 +335,8 @@ def test_a_broken_submission_scores_zero_is_listed_and_the_batch_exits_zero(flow
     out = capsys.readouterr().out
     assert code == 0, out
     assert out.strip().splitlines()[-1].startswith("  FAILED zed: ")
-    assert "NotJSONError" in out or "JSON" in out
+    assert out.startswith("Sandbox isolation: "), "grade names the isolation level first"
+    assert "    note: buyer_vs_seller.ipynb is not a valid notebook file" in out
     course = Course.open(copy, project=ROOT, release_dir=flow["base"] / "exercises")
     rows = item_scores(course, ASSIGNMENT)
     zed = rows[rows["student"] == "zed"]

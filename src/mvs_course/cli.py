@@ -33,9 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--hard-timeout", type=float, default=None, help="seconds per submission before a kill")
     p.add_argument("--students", nargs="+", help="grade only these students")
     p.add_argument(
-        "--plain-kernels",
-        action="store_true",
-        help="start every kernel the usual way (no warm, forked kernels)",
+        "--engine",
+        choices=["sandbox", "forked", "nbgrader"],
+        default="sandbox",
+        help="sandbox: isolated, unforgeable (default); forked: warm kernels, no isolation; nbgrader: plain",
     )
     p = sub.add_parser("feedback", help="HTML feedback per student, hidden tests removed")
     p.add_argument("assignment")
@@ -72,6 +73,13 @@ def _collect(course: Course, args: argparse.Namespace) -> None:
 def _grade(course: Course, args: argparse.Namespace) -> None:
     from .grading.grade import grade, submission_totals
 
+    if args.engine == "sandbox":
+        from .grading.sandbox import banner
+
+        print(banner())
+    else:
+        print(f"Engine {args.engine}: student code runs unisolated, with your rights (trusted work only).")
+
     results = grade(
         course,
         args.assignment,
@@ -79,7 +87,7 @@ def _grade(course: Course, args: argparse.Namespace) -> None:
         jobs=args.jobs,
         timeout=args.timeout,
         hard_timeout=args.hard_timeout,
-        pool=not args.plain_kernels,
+        engine=args.engine,
         progress=sys.stderr.isatty() or bool(os.environ.get("MVS_PROGRESS")),
     )
     if not results:
@@ -88,6 +96,8 @@ def _grade(course: Course, args: argparse.Namespace) -> None:
     for r in results:
         note = "" if r.ok else f"  [{r.status}]"
         print(f"{r.student}: {scores.get(r.student, 0):g}{note}")
+        for problem in r.problems:
+            print(f"    note: {problem}")
     problems = [r for r in results if not r.ok]
     print(f"graded {len(results)} submissions, {len(problems)} with problems")
     for r in problems:

@@ -8,6 +8,7 @@ the number of processes differ from a plain ``nbgrader autograde`` run.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import random
@@ -35,6 +36,8 @@ from .kernelpool import PooledExecute, prestart, shutdown_spare
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 _TIMEOUT_LOG = "Timeout waiting for execute reply"
+_SANDBOX_TIMEOUTS = ("wall-clock", "CPU time limit")
+ENGINES = ("sandbox", "forked", "nbgrader")  # isolated worker; warm forked kernels; plain kernels
 _LOCKED = "database is locked"
 
 
@@ -46,6 +49,7 @@ class GradeResult:
     status: str
     message: str = ""
     seconds: float = 0.0
+    problems: tuple[str, ...] = ()  # what was wrong with the submission itself, in plain words
 
     @property
     def ok(self) -> bool:
@@ -140,7 +144,7 @@ def _grade_one(api, assignment: str, student: str) -> tuple[str, str]:
     log = outcome.get("log") or ""
     if not outcome.get("success"):
         return FAILED, failure_reason(outcome)
-    if _TIMEOUT_LOG in log:
+    if _TIMEOUT_LOG in log or ("[sandbox]" in log and any(t in log for t in _SANDBOX_TIMEOUTS)):
         return TIMEOUT, "a cell hit the time limit and was interrupted; the rest was graded"
     return OK, ""
 
@@ -262,14 +266,18 @@ def grade(
     hard_timeout: float | None = None,
     progress: bool = False,
     extra_config: dict[str, dict[str, Any]] | None = None,
-    pool: bool = True,
+    engine: str = "sandbox",
 ) -> list[GradeResult]:
     """Autograde each student's submission of ``assignment`` in ``jobs`` worker processes.
 
     ``timeout`` limits each cell (nbgrader interrupts it and grades the rest);
     ``hard_timeout`` limits a whole submission (the worker is killed and the submission scores
     zero). A failure never stops the batch. Results come back in the order of ``students``.
+    ``engine`` runs student code in the isolated sandbox (default), in warm forked kernels,
+    or in nbgrader's own kernels.
     """
+    if engine not in ENGINES:
+        raise CourseError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     course.check_assignment(assignment)
     students = list(students) if students is not None else course.submissions(assignment)
     missing = [s for s in students if not (course.course_dir / "submitted" / s / assignment).is_dir()]
@@ -278,7 +286,12 @@ def grade(
     if not students:
         return []
     prepare_gradebook(course, assignment)
+    pool = engine == "forked"
     preload = notebook_imports(course.source_dir / assignment) if pool else []
+    if engine == "sandbox":
+        from .sandbox import sandbox_config
+
+        extra_config = {**sandbox_config(timeout=timeout), **(extra_config or {})}
     config = autograde_config(timeout, extra_config, pool, preload)
     limit = hard_timeout or hard_limit(course, assignment, timeout)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
@@ -327,6 +340,12 @@ def grade(
     for r in results.values():
         if r.status == FAILED or r.student in killed:
             _record_zero(course, assignment, r.student)
+    if engine == "sandbox":
+        from .sandbox import student_report
+
+        for student, r in results.items():
+            found = student_report(course.course_dir, course.source_dir, assignment, student)["problems"]
+            results[student] = dataclasses.replace(r, problems=tuple(found))
     return [results[s] for s in students]
 
 

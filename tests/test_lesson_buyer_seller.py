@@ -127,3 +127,10 @@ def test_notepad_saves_and_survives_a_broken_file(tmp_path, monkeypatch):
     assert "first" in box.children[1].value
     path.write_text("{not json")
     assert load_notes() == {}
+
+
+def test_reasons_by_box_explains_each_item_by_its_box():
+    from mvs_course.widgets import reasons_by_box
+
+    why = reasons_by_box({"a": "x", "b": "y", "c": "z"}, {"x": "because x", "y": "because y"})
+    assert why == {"a": "because x", "b": "because y"}

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import datasets
-from ..widgets import Quiz, Sorter, live_view
+from ..widgets import Quiz, Sorter, live_view, reasons_by_box
 
 # --- why it matters: your own career ---------------------------------------------------
 
@@ -112,12 +112,13 @@ FOCUS_KEY = {
 
 def focus_sorter() -> Sorter:
     """Sort statements: does it turn on the buyer's feelings or on what the seller can solve?"""
-    why = {
-        k: "Marketing talks about the buyer and their feelings."
-        if v == "about the buyer"
-        else "Selling turns on what the seller can solve."
-        for k, v in FOCUS_KEY.items()
-    }
+    why = reasons_by_box(
+        FOCUS_KEY,
+        {
+            "about the buyer": "Marketing talks about the buyer and their feelings.",
+            "about the seller": "Selling turns on what the seller can solve.",
+        },
+    )
     return Sorter(FOCUS_ITEMS, ["about the buyer", "about the seller"], FOCUS_KEY, why)
 
 

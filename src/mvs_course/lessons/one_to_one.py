@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import datasets
-from ..widgets import Quiz, Sorter, live_view
+from ..widgets import Quiz, Sorter, live_view, reasons_by_box
 
 COLOURS = {"marketing": "#4c72b0", "sales": "#dd8452", "grey zone": "#999999"}
 
@@ -109,12 +109,13 @@ MESSAGES_KEY = {
 
 def message_sorter() -> Sorter:
     """Sort messages into one-to-many or one-to-one."""
-    why = {
-        k: "The same words reach many people at once."
-        if v == "one-to-many"
-        else "It is meant for one person."
-        for k, v in MESSAGES_KEY.items()
-    }
+    why = reasons_by_box(
+        MESSAGES_KEY,
+        {
+            "one-to-many": "The same words reach many people at once.",
+            "one-to-one": "It is meant for one person.",
+        },
+    )
     return Sorter(MESSAGES, ["one-to-many", "one-to-one"], MESSAGES_KEY, why, title="Many or one?")
 
 

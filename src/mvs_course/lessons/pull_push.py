@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import datasets
-from ..widgets import Quiz, Sorter, live_view
+from ..widgets import Quiz, Sorter, live_view, reasons_by_box
 
 COLOURS = {"marketing": "#4c72b0", "sales": "#dd8452"}
 
@@ -86,12 +86,13 @@ LINES_KEY = {
 
 def story_sorter() -> Sorter:
     """Sort lines into the marketer's story or the seller's question."""
-    why = {
-        k: "A happy customer's tale told to many: marketing."
-        if v == "story"
-        else "A question aimed at what moves this one buyer: selling."
-        for k, v in LINES_KEY.items()
-    }
+    why = reasons_by_box(
+        LINES_KEY,
+        {
+            "story": "A happy customer's tale told to many: marketing.",
+            "question": "A question aimed at what moves this one buyer: selling.",
+        },
+    )
     return Sorter(LINES, ["story", "question"], LINES_KEY, why, title="Story or question?")
 
 
@@ -197,10 +198,9 @@ TACTICS_KEY = {
 
 def tactic_sorter() -> Sorter:
     """Sort tactics into pull (draw people in) or push (go after a spark of interest)."""
-    why = {
-        k: "It makes people come to you." if v == "pull" else "Someone goes after the interest."
-        for k, v in TACTICS_KEY.items()
-    }
+    why = reasons_by_box(
+        TACTICS_KEY, {"pull": "It makes people come to you.", "push": "Someone goes after the interest."}
+    )
     return Sorter(TACTICS, ["pull", "push"], TACTICS_KEY, why, title="Pull or push?")
 
 

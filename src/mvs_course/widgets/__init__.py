@@ -3,7 +3,7 @@
 from .live import LiveView, demo_slider, live_view
 from .notepad import notepad
 from .quiz import Quiz
-from .sorter import Sorter, SortReport, grade_sort
+from .sorter import Sorter, SortReport, grade_sort, reasons_by_box
 
 __all__ = [
     "LiveView",
@@ -14,4 +14,5 @@ __all__ = [
     "grade_sort",
     "live_view",
     "notepad",
+    "reasons_by_box",
 ]

@@ -37,6 +37,11 @@ def grade_sort(choices: Mapping[str, str | None], key: Mapping[str, str]) -> Sor
     return SortReport(correct, len(key), wrong, unanswered)
 
 
+def reasons_by_box(key: Mapping[str, str], reasons: Mapping[str, str]) -> dict[str, str]:
+    """One explanation per item from one explanation per box: ``{item: reasons[key[item]]}``."""
+    return {item: reasons[box] for item, box in key.items() if box in reasons}
+
+
 class Sorter(widgets.VBox):
     """One row of toggle buttons per statement; 'Check' shows a score and explanations.
 

@@ -1,0 +1,43 @@
+"""Every lesson in a real browser: Run All, then every widget by keyboard changes what you see."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from jlab import PANEL, open_notebook, operate, run_all, widget_cells
+
+pytestmark = pytest.mark.browser
+LESSONS = sorted(p for p in (ROOT / "course").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))
+FIRST_WIDGET: dict[str, float] = {}
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_lesson_widgets_respond(lab, page, shots, lesson: Path, capsys):
+    opened = time.monotonic()
+    open_notebook(page, lab.open_url(f"course/{lesson.name}"))
+    run_all(page)
+    page.locator(f"{PANEL} .jp-OutputArea-output .jupyter-widgets").first.wait_for()
+    now = time.monotonic()
+    FIRST_WIDGET.setdefault("server", now - lab.started)
+    with capsys.disabled():
+        print(
+            f"\n{lesson.name}: first widget {now - opened:.1f} s after opening; "
+            f"{FIRST_WIDGET['server']:.1f} s from server start to the session's first widget"
+        )
+    cells = widget_cells(page)
+    assert cells, f"{lesson.name} shows no widgets"
+    first = cells[0].locator(".jp-OutputArea-output .jupyter-widgets").first
+    first.scroll_into_view_if_needed()
+    first.screenshot(path=shots / f"{lesson.stem}.png")
+    errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+    problems = {}
+    for i, cell in enumerate(cells):
+        cell.scroll_into_view_if_needed()
+        found = operate(page, cell)
+        if found:
+            problems[f"widget cell {i}: {cell.locator('.jp-InputArea').inner_text()[:60]!r}"] = found
+    assert not problems, f"controls whose use changed nothing visible: {problems}"

@@ -30,6 +30,16 @@ class Lab:
     token: str
     root: Path
     started: float  # time.monotonic() when the server process was started
+    first_widget: float | None = None  # seconds from server start to the first widget seen
+
+    def saw_widget(self, page) -> float:
+        """Wait for a rendered widget; remember the session's first (server start -> widget)."""
+        page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .jupyter-widgets"
+        ).first.wait_for()
+        if self.first_widget is None:
+            self.first_widget = time.monotonic() - self.started
+        return self.first_widget
 
     def open_url(self, path: str) -> str:
         return f"{self.url}/lab/tree/{path}?reset&token={self.token}"

@@ -32,6 +32,7 @@ class DownloadWork(widgets.VBox):
             placeholder="e.g. ana.smith",
             tooltip="Your student id; it names the zip file",
             continuous_update=False,
+            style={"description_width": "initial"},
         )
         names = [assignment] if assignment else self._assignments()
         self.assignment = widgets.Dropdown(
@@ -40,12 +41,14 @@ class DownloadWork(widgets.VBox):
             description="Assignment",
             tooltip="Which assignment to download",
             disabled=bool(assignment),
+            style={"description_width": "initial"},
         )
         self.button = widgets.Button(
             description="Download my work",
             icon="download",
             button_style="primary",
             tooltip="Zip your saved exercise notebooks and offer them as a download link",
+            layout=widgets.Layout(width="auto"),
         )
         self.link = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
         self.link.add_class("mvs-download-link")

@@ -65,7 +65,10 @@ class ProgressView(widgets.VBox):
         self.table = widgets.HTML(progress_table())
         self.table.add_class("mvs-progress-view")
         self.button = widgets.Button(
-            description="Refresh progress", icon="refresh", tooltip="Read the latest check results again"
+            description="Refresh progress",
+            icon="refresh",
+            tooltip="Read the latest check results again",
+            layout=widgets.Layout(width="auto"),
         )
         self.button.on_click(self.refresh)
         super().__init__([self.button, self.table])

@@ -16,6 +16,7 @@ import nbformat
 import pytest
 
 from mvs_course.checks import progress
+from mvs_course.checks.core import load_all
 from mvs_course.grading import synthetic
 from mvs_course.grading.course import Course
 from mvs_course.grading.grade import grade
@@ -123,7 +124,8 @@ def test_restore_widget_reports(exercises):
 
 def test_progress_summary_and_table(exercises, monkeypatch):
     monkeypatch.setenv("MVS_EXERCISES", str(exercises))
-    assert "– not run" in progress_table() and "0 of 7" in progress_table()
+    count = len(load_all()[A]["checks"])
+    assert "– not run" in progress_table() and f"0 of {count}" in progress_table()
     progress.record(A, "career", True)
     progress.record(A, "aida", False)
     (row,) = [
@@ -131,7 +133,7 @@ def test_progress_summary_and_table(exercises, monkeypatch):
     ]
     assert row["passed"] == ["career"] and row["not_yet"] == ["aida"]
     table = progress_table()
-    assert "1 of 7" in table and "career: ✔ right" in table and "aida: ✘ not yet" in table
+    assert f"1 of {count}" in table and "career: ✔ right" in table and "aida: ✘ not yet" in table
 
 
 def test_downloaded_zip_grades_full_marks(exercises, tmp_path):
@@ -146,3 +148,26 @@ def test_downloaded_zip_grades_full_marks(exercises, tmp_path):
     assert [r.ok for r in results] == [True]
     maximum = sum(synthetic.graded_items(ROOT / "solutions" / A / NB).values())
     assert totals(course, assignment) == {"ana": maximum}
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT / "exercises").glob("*/*.ipynb")), ids=lambda p: p.parent.name
+)
+def test_every_exercise_warns_about_culling_and_offers_download(notebook):
+    cells = {c.get("id"): c.source for c in nbformat.read(notebook, as_version=4).cells}
+    assert "about ten minutes" in cells.get("save-work-note", ""), "run python tools/make_checks.py"
+    assert f'download_work("{notebook.parent.name}")' in cells.get("save-work", "")
+
+
+def test_start_page_warns_and_offers_download_upload_progress():
+    text = "\n".join(
+        c.source for c in nbformat.read(ROOT / "course" / "00_start_here.ipynb", as_version=4).cells
+    )
+    for needed in (
+        "about ten minutes",
+        "download_work()",
+        "restore_upload()",
+        "progress_view()",
+        "restore_work(",
+    ):
+        assert needed in text

@@ -137,13 +137,21 @@ def test_progress_summary_and_table(exercises, monkeypatch):
 
 
 def test_downloaded_zip_grades_full_marks(exercises, tmp_path):
-    """The zip, unpacked into submitted/<student>/ as collect does, scores full marks."""
+    """The zip goes through `collect` (or, before the instructor's collect is merged, is unpacked
+    into submitted/<student>/ exactly as collect would) and grades with full marks."""
     zipped = write_zip("ana", exercises, A, tmp_path / "downloads")
     course = Course.open(tmp_path / "grading", project=ROOT, release_dir=tmp_path / "release")
     release(course, [A])
     student, assignment = parse_submission_name(zipped.name)
-    with zipfile.ZipFile(zipped) as archive:
-        archive.extractall(course.course_dir / "submitted" / student)
+    try:
+        from mvs_course.grading.collect import collect
+    except ImportError:
+        with zipfile.ZipFile(zipped) as archive:
+            archive.extractall(course.course_dir / "submitted" / student)
+    else:
+        report = collect(course, assignment, [zipped])
+        assert [p.student for p in report.placed] == ["ana"] and not report.unplaced
+    assert (course.course_dir / "submitted" / "ana" / A / NB).is_file()
     results = grade(course, assignment)
     assert [r.ok for r in results] == [True]
     maximum = sum(synthetic.graded_items(ROOT / "solutions" / A / NB).values())

@@ -71,6 +71,10 @@ def test_start_page_download_and_progress(lab, page, tmp_path: Path):
     download.save_as(saved)
     with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as archive:
         assert archive.namelist() == ["01_buyer_vs_seller/buyer_vs_seller.ipynb"]
+    with page.expect_file_chooser() as chooser:
+        page.locator(f"{PANEL} .mvs-restore .widget-upload").click()
+    chooser.value.set_files(str(saved))
+    page.locator(f"{PANEL} .mvs-restore").filter(has_text="Already up to date").wait_for()
     table = page.locator(f"{PANEL} .mvs-progress")
     assert "01_buyer_vs_seller" in table.inner_text()
     assert len(list((ROOT / "exercises").glob("*/"))) <= table.locator("tr").count() - 1

@@ -179,3 +179,16 @@ def test_start_page_warns_and_offers_download_upload_progress():
         "restore_work(",
     ):
         assert needed in text
+
+
+def test_run_my_checks_now_records_progress(exercises, monkeypatch):
+    from mvs_course.widgets import ProgressView
+
+    view = ProgressView(exercises=exercises)
+    count = len(load_all()[A]["checks"])
+    assert f"0 of {count}" in view.table.value
+    for other in exercises.iterdir():  # only assignment 1 is answered; keep the run short
+        if other.name != A:
+            shutil.rmtree(other)
+    assert view.rerun() == "Ran the checks of 1 notebook(s)."
+    assert f"{count} of {count}" in view.table.value

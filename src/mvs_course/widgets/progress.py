@@ -10,7 +10,8 @@ import ipywidgets as widgets
 
 from ..checks.core import load_all
 from ..checks.progress import load_progress, summary
-from ..workspace import WorkspaceError, find_exercises, work_notebooks
+from ..checks.rerun import rerun_in_subprocess
+from ..workspace import WorkspaceError, assignments, find_exercises, work_notebooks
 
 
 def _saved_after(exercises: Path | None, assignment: str, last_check: str | None) -> bool:
@@ -59,10 +60,11 @@ def progress_table(exercises: Path | None = None) -> str:
 
 
 class ProgressView(widgets.VBox):
-    """The progress table with a Refresh button."""
+    """The progress table with a Refresh button and a button that runs every check again."""
 
-    def __init__(self) -> None:
-        self.table = widgets.HTML(progress_table())
+    def __init__(self, exercises: Path | None = None) -> None:
+        self.exercises = exercises
+        self.table = widgets.HTML(progress_table(exercises))
         self.table.add_class("mvs-progress-view")
         self.button = widgets.Button(
             description="Refresh progress",
@@ -70,11 +72,33 @@ class ProgressView(widgets.VBox):
             tooltip="Read the latest check results again",
             layout=widgets.Layout(width="auto"),
         )
+        self.rerun_button = widgets.Button(
+            description="Run my checks now",
+            icon="play",
+            tooltip="Run every saved exercise notebook in the background and record its checks",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.status = widgets.HTML()
         self.button.on_click(self.refresh)
-        super().__init__([self.button, self.table])
+        self.rerun_button.on_click(self.rerun)
+        super().__init__([widgets.HBox([self.button, self.rerun_button]), self.status, self.table])
 
     def refresh(self, _button: widgets.Button | None = None) -> None:
-        self.table.value = progress_table()
+        self.table.value = progress_table(self.exercises)
+
+    def rerun(self, _button: widgets.Button | None = None) -> str:
+        """Run the check cells of every saved exercise notebook, then refresh the table."""
+        self.status.value = "<i>Running your saved notebooks (a few seconds each)…</i>"
+        try:
+            exercises = self.exercises or find_exercises()
+        except WorkspaceError as error:
+            self.status.value = html.escape(str(error))
+            return str(error)
+        paths = [p for a in assignments(exercises) for p in work_notebooks(exercises / a)]
+        message = rerun_in_subprocess(paths)
+        self.status.value = html.escape(message) + " Unsaved changes are not included."
+        self.refresh()
+        return message
 
 
 def progress_view() -> ProgressView:

@@ -115,6 +115,13 @@ def test_solution_is_right_blank_is_not_yet_and_messages_are_friendly(monkeypatc
     assert unknown.status == "unknown" and "career" in unknown.message
 
 
+def test_check_does_not_record_while_nbgrader_grades(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    core.check("career", {"CAREER": {}})
+    assert capsys.readouterr().out.startswith("Not yet.")
+    assert not (tmp_path / "progress.json").exists()
+
+
 def test_check_prints_and_records_without_raising(capsys, tmp_path):
     core.check("career", {"CAREER": {"x": "sales"}})
     assert capsys.readouterr().out.startswith("Not yet.")

@@ -180,6 +180,7 @@ def check(grade_id: str, namespace: dict | None = None) -> None:
     """Print 'Right' or 'Not yet' (with a hint) for answer cell ``grade_id``; never raises."""
     namespace = _learner_namespace() if namespace is None else namespace
     result = evaluate(grade_id, namespace)
-    if result.status in ("right", "not-yet", "missing") and not os.environ.get("MVS_NO_PROGRESS"):
+    grading = os.environ.get("NBGRADER_EXECUTION") or os.environ.get("MVS_NO_PROGRESS")
+    if result.status in ("right", "not-yet", "missing") and not grading:  # not while nbgrader grades
         progress.record(result.assignment, grade_id, result.ok)
     print(result.message)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
-from jlab import PANEL, menu, open_notebook, run_all
+
+from .conftest import ROOT
+from .jlab import PANEL, menu, open_notebook, run_all
 
 pytestmark = pytest.mark.browser
 LESSON = sorted(p for p in (ROOT / "course").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))[0]

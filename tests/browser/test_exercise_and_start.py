@@ -7,8 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from jlab import CELLS, PANEL, open_notebook, run_all
+
+from .conftest import ROOT
+from .jlab import CELLS, PANEL, open_notebook, run_all
 
 pytestmark = pytest.mark.browser
 EXERCISE = "exercises/01_buyer_vs_seller/buyer_vs_seller.ipynb"

@@ -6,8 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from jlab import PANEL, open_notebook, operate, run_all, widget_cells
+
+from .conftest import ROOT
+from .jlab import PANEL, open_notebook, operate, run_all, widget_cells
 
 pytestmark = pytest.mark.browser
 LESSONS = sorted(p for p in (ROOT / "course").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))

@@ -1,11 +1,12 @@
-"""Widgets have accessible names, readable contrast in the light and the dark theme."""
+"""Widgets have accessible names and readable contrast in the light and the dark theme
+(accessible names and uncut labels are also checked for every lesson in test_lessons.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from .conftest import ROOT
-from .jlab import PANEL, menu, open_notebook, run_all
+from .jlab import PANEL, accessibility_problems, menu, open_notebook, run_all
 
 pytestmark = pytest.mark.browser
 LESSON = sorted(p for p in (ROOT / "course").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))[0]
@@ -27,16 +28,6 @@ CONTRAST_JS = """(els) => {
   });
 }"""
 
-# ipywidgets' slider handle (role=slider) gets no aria-label of its own; we accept the visible
-# description label of the same slider widget, which must then be non-empty.
-UNNAMED_JS = """(els) => els.filter((e) => e.offsetParent).filter((e) => {
-  const slider = e.getAttribute('role') === 'slider' && e.closest('.widget-slider');
-  const named = (e.textContent || '').trim() || e.getAttribute('aria-label') || e.getAttribute('title')
-    || e.getAttribute('aria-labelledby') || (e.labels && e.labels.length) || e.getAttribute('placeholder')
-    || (slider && (slider.querySelector('.widget-label') || {}).textContent);
-  return !named;
-}).map((e) => e.outerHTML.slice(0, 160))"""
-
 TEXT = (
     f"{PANEL} .jp-OutputArea-output "
     + ":is(.widget-html-content, .widget-label, .jupyter-button, .widget-readout)"
@@ -49,26 +40,11 @@ def low_contrast(page) -> list:
     return [(t, round(r, 2)) for t, r in measured if r < 4.5]
 
 
-def test_controls_have_accessible_names(lab, page):
+def test_named_controls_and_readable_light_and_dark_themes(lab, page, shots):
     open_notebook(page, lab.open_url(f"course/{LESSON.name}"))
     run_all(page)
     lab.saw_widget(page)
-    controls = page.locator(
-        f"{PANEL} .jp-OutputArea-output :is(button, input, select, textarea, [role=slider])"
-    )
-    assert controls.count() > 5
-    assert controls.evaluate_all(UNNAMED_JS) == []
-    cut = page.locator(f"{PANEL} .jp-OutputArea-output button.widget-button").evaluate_all(
-        "(bs) => bs.filter((b) => b.offsetParent && b.scrollWidth > b.clientWidth + 1)"
-        ".map((b) => b.textContent)"
-    )
-    assert cut == [], "button labels cut off"
-
-
-def test_light_and_dark_theme_are_readable(lab, page, shots):
-    open_notebook(page, lab.open_url(f"course/{LESSON.name}"))
-    run_all(page)
-    lab.saw_widget(page)
+    assert accessibility_problems(page) == {}
     assert low_contrast(page) == [], "low contrast in the light theme"
     menu(page, "Settings", "Theme", "JupyterLab Dark")
     page.wait_for_selector("body[data-jp-theme-light='false']", state="attached")

@@ -54,9 +54,12 @@ def load_all(folder: Path | None = None) -> dict[str, dict]:
     return found
 
 
-def _find(grade_id: str, assignment: str | None, folder: Path | None) -> tuple[str, dict]:
+def _find(grade_id: str, assignment: str | None, folder: Path | None) -> tuple[str, dict, str]:
+    """(assignment, check entry, salt) of ``grade_id``; LookupError with the known ids if none."""
     every = load_all(folder)
-    matches = [(a, d["checks"][grade_id]) for a, d in every.items() if grade_id in d.get("checks", {})]
+    matches = [
+        (a, d["checks"][grade_id], d["salt"]) for a, d in every.items() if grade_id in d.get("checks", {})
+    ]
     if assignment is not None:
         matches = [m for m in matches if m[0] == assignment]
     if len(matches) > 1:  # the same id in two assignments: prefer the folder we run in
@@ -126,11 +129,10 @@ def evaluate(
 ) -> CheckResult:
     """Check the learner's answer cell ``grade_id`` against the stored hashes."""
     try:
-        assignment, entry = _find(grade_id, assignment, folder)
+        assignment, entry, salt = _find(grade_id, assignment, folder)
     except LookupError as error:
         return CheckResult(grade_id, "unknown", str(error))
     namespace = _learner_namespace() if namespace is None else namespace
-    salt = load_all(folder)[assignment]["salt"]
     probes = entry["probes"]
     available = set(namespace) | set(base_namespace())
     missing = sorted({n for p in probes for n in free_names(p["expr"])} - available)

@@ -5,6 +5,8 @@
     python tools/make_checks.py --check   exit 1 and name what is out of date
 
 For every solutions/<assignment>/<notebook>.ipynb this tool
+0. keeps the start page's Binder cells (download, upload, progress; ids binder-*, progress*)
+   in place before its contents table;
 1. inserts generated cells (never edit them by hand): a "save your work" note and download
    widget after the first cell (ids save-work-note, save-work), and after every answer cell
    (nbgrader solution=true) a check cell ``check("<grade_id>")`` (id check-<grade_id>);
@@ -42,6 +44,50 @@ SAVE_NOTE = (
     "download your work as one zip; the start page shows how to upload it into a new session. "
     "Below each answer cell, a check cell tells you whether your answer is right yet."
 )
+
+
+START = COURSE / "00_start_here.ipynb"
+START_CELLS = [
+    (
+        "binder-md",
+        "markdown",
+        """## On Binder: save, download, upload
+
+**Binder deletes a session after about ten minutes without activity**, and every change in it.
+Before a break, or every half hour:
+
+1. Save the notebook you are working in (<kbd>Ctrl</kbd>+<kbd>S</kbd>).
+2. Type your student id below, pick the assignment and press **Download my work**, then
+   click the link that appears. You get `<student id>__<assignment>.zip`; this is also the
+   file your instructor collects. Every exercise notebook has the same button at the top.""",
+    ),
+    (
+        "binder-download",
+        "code",
+        "from mvs_course.widgets import download_work, progress_view, restore_upload\n\ndownload_work()",
+    ),
+    (
+        "binder-upload-md",
+        "markdown",
+        """**To continue in a new session**, open the course on Binder again, run the cell below and
+upload your zip with its button. Alternatively, drag the zip from your computer into the
+file browser on the left, then run
+`from mvs_course.workspace import restore_work; restore_work("<your zip>.zip")`.
+Either way your notebooks go back into `exercises/`; a notebook you already changed in this
+session is kept, and the zipped copy is put beside it as `<name>.from-zip.ipynb`.""",
+    ),
+    ("binder-upload", "code", "restore_upload()"),
+    (
+        "progress-md",
+        "markdown",
+        """## Your progress
+
+Each assignment and which of its checks passed the last time you ran them (the check
+cells in the exercises record their results on this computer). Press **Refresh progress**
+after working on an exercise. This is feedback, not your grade.""",
+    ),
+    ("progress", "code", "progress_view()"),
+]
 
 
 class ProbeError(RuntimeError):
@@ -95,6 +141,22 @@ def with_generated_cells(nb: nbformat.NotebookNode, assignment: str) -> nbformat
             out.append(checker)
     nb.cells = out
     return nb
+
+
+def start_page_text() -> str | None:
+    """The start page with its Binder and progress cells (ids above) in place, before the contents."""
+    if not START.exists():
+        return None
+    nb = nbformat.read(START, as_version=4)
+    ids = {cell_id for cell_id, _, _ in START_CELLS}
+    cells = [c for c in nb.cells if c.get("id") not in ids]
+    at = next((i for i, c in enumerate(cells) if c.get("id") == "nav-contents"), len(cells))
+    new = [
+        new_markdown_cell(src, id=cell_id) if kind == "markdown" else new_code_cell(src, id=cell_id)
+        for cell_id, kind, src in START_CELLS
+    ]
+    nb.cells = cells[:at] + new + cells[at:]
+    return nbformat.writes(nb) + "\n"
 
 
 def claim_texts() -> dict[str, str]:
@@ -241,6 +303,12 @@ def main(argv: list[str] | None = None) -> int:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
                 print(f"updated {_show(path)}")
+    start = start_page_text()
+    if start is not None and START.read_text(encoding="utf-8") != start:
+        stale.append(START)
+        if not args.check:
+            START.write_text(start, encoding="utf-8")
+            print(f"updated {_show(START)}")
     for problem in all_problems:
         print(f"problem: {problem}", file=sys.stderr)
     if args.check:

@@ -8,9 +8,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
+
+COURSE_ID = "marketing-vs-sales"
 
 
 class CourseError(RuntimeError):
@@ -86,7 +89,7 @@ class Course:
         cfg.CourseDirectory.source_directory = str(self.source_dir)
         cfg.CourseDirectory.release_directory = str(self.release_dir)
         cfg.CourseDirectory.db_url = self.db_url
-        cfg.CourseDirectory.course_id = "marketing-vs-sales"
+        cfg.CourseDirectory.course_id = COURSE_ID
         cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
         cfg.ClearSolutions.text_stub = "YOUR ANSWER HERE"
         cfg.Execute.timeout = 30
@@ -95,10 +98,26 @@ class Course:
                 setattr(getattr(cfg, section), key, value)
         return cfg
 
+    def write_nbgrader_config(self) -> Path:
+        """Write course_dir/nbgrader_config.py with the settings of :meth:`config`, so that plain
+        ``nbgrader`` commands run in the course dir see the same course (used to compare)."""
+        lines = ["c = get_config()  # noqa: F821"]
+        for section, values in self.config().items():
+            for key, value in values.items():
+                lines.append(f"c.{section}.{key} = {value!r}")
+        path = self.course_dir / "nbgrader_config.py"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
     def api(self, **extra: dict) -> NbGraderAPI:
         ensure_venv_on_path()
         cfg = self.config(**extra)
         return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+    def gradebook(self) -> Gradebook:
+        """The nbgrader gradebook of this workspace (use as a context manager)."""
+        ensure_venv_on_path()
+        return Gradebook(self.db_url, COURSE_ID)
 
     def submissions(self, assignment: str) -> list[str]:
         """Student ids with a submission of ``assignment`` in submitted/."""

@@ -1,0 +1,134 @@
+"""Report: scores per student and per graded item, an LMS CSV, plots; and the course status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import pandas as pd
+
+from .course import Course, CourseError
+from .scores import item_scores
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 (after choosing the headless backend)
+
+CLAIM_PREFIX = "claim:"
+
+
+def item_claims(course: Course, assignment: str) -> dict[str, list[str]]:
+    """Graded item (test grade_id) -> the claims its cell is tagged with, e.g. ["000/aida-split"]."""
+    claims = {}
+    for path in sorted((course.source_dir / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.get("metadata", {})
+            nbg = meta.get("nbgrader", {})
+            if nbg.get("grade") and not nbg.get("solution"):
+                tags = meta.get("tags", [])
+                claims[nbg["grade_id"]] = [t[len(CLAIM_PREFIX) :] for t in tags if t.startswith(CLAIM_PREFIX)]
+    return claims
+
+
+def student_table(course: Course, assignment: str) -> pd.DataFrame:
+    """One row per student: ``score``, ``max_score``, ``percentage`` and one column per item."""
+    items = item_scores(course, assignment)
+    if items.empty:
+        raise CourseError(f"No grades for {assignment} yet: run `mvs-course grade {assignment}` first.")
+    per_item = items.pivot_table(index="student", columns="item", values="score", aggfunc="sum")
+    order = list(dict.fromkeys(items["item"]))  # notebook order, as the gradebook lists them
+    per_item = per_item[order]
+    totals = items.groupby("student")[["score", "max_score"]].sum()
+    table = totals.join(per_item)
+    table["percentage"] = (100 * table["score"] / table["max_score"]).round(1)
+    table = table[["score", "max_score", "percentage", *order]]
+    table.index.name = "student_id"
+    return table.sort_index()
+
+
+def item_table(course: Course, assignment: str) -> pd.DataFrame:
+    """One row per graded item: points, mean score, share of points won, and its claims."""
+    items = item_scores(course, assignment)
+    if items.empty:
+        raise CourseError(f"No grades for {assignment} yet: run `mvs-course grade {assignment}` first.")
+    grouped = items.groupby("item", sort=False)
+    table = pd.DataFrame(
+        {
+            "max_score": grouped["max_score"].first(),
+            "mean_score": grouped["score"].mean().round(3),
+            "students_full_marks": grouped.apply(lambda g: int((g["score"] >= g["max_score"]).sum())),
+        }
+    )
+    table["mean_percentage"] = (100 * table["mean_score"] / table["max_score"]).round(1)
+    claims = item_claims(course, assignment)
+    table["claims"] = [", ".join(claims.get(item, [])) for item in table.index]
+    return table
+
+
+def write_csv(table: pd.DataFrame, path: Path | str) -> Path:
+    """The LMS import file: student_id, score, max_score, percentage, then one column per item."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=True, float_format="%g")
+    return path
+
+
+def write_plots(
+    students: pd.DataFrame, items: pd.DataFrame, folder: Path | str, assignment: str
+) -> list[Path]:
+    """score_distribution.png (histogram of totals) and item_means.png (mean % per item, by claim)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    fig, ax = plt.subplots(figsize=(7, 4))
+    top = float(students["max_score"].max())
+    ax.hist(
+        students["score"], bins=min(20, max(int(top) + 1, 2)), range=(0, top), color="#3b6ea5", rwidth=0.9
+    )
+    ax.set(xlabel=f"score (out of {top:g})", ylabel="students", title=f"{assignment}: score distribution")
+    fig.tight_layout()
+    out.append(folder / "score_distribution.png")
+    fig.savefig(out[-1], dpi=100)
+    plt.close(fig)
+
+    labels = [
+        f"{item}\n{claims}" if claims else item
+        for item, claims in zip(items.index, items["claims"], strict=True)
+    ]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * len(items)))
+    ax.barh(labels, items["mean_percentage"], color="#c0703a")
+    ax.invert_yaxis()
+    ax.set(
+        xlim=(0, 100),
+        xlabel="mean score (% of the item's points)",
+        title=f"{assignment}: which items were hard",
+    )
+    fig.tight_layout()
+    out.append(folder / "item_means.png")
+    fig.savefig(out[-1], dpi=100)
+    plt.close(fig)
+    return out
+
+
+def status(course: Course) -> pd.DataFrame:
+    """Per assignment: released notebooks, and how many students submitted, were graded, got feedback."""
+
+    def count(folder: str, assignment: str) -> int:
+        base = course.course_dir / folder
+        return sum(1 for p in base.iterdir() if (p / assignment).is_dir()) if base.is_dir() else 0
+
+    rows = []
+    for assignment in course.assignments():
+        released = sorted((course.release_dir / assignment).glob("*.ipynb"))
+        rows.append(
+            {
+                "assignment": assignment,
+                "released": len(released),
+                "submitted": count("submitted", assignment),
+                "graded": count("autograded", assignment),
+                "fed_back": count("feedback", assignment),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["assignment", "released", "submitted", "graded", "fed_back"]
+    ).set_index("assignment")

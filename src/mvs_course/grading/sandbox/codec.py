@@ -1,0 +1,262 @@
+"""Type-tagged JSON for values crossing the sandbox boundary (no pickle, nothing executable).
+
+``encode`` turns plain data, numpy scalars and pandas objects into JSON-ready tagged trees;
+``decode`` rebuilds fresh, trusted objects of exactly those types. The decoder never calls
+anything named by the data beyond a fixed set of constructors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import struct
+from typing import Any
+
+MAX_DEPTH = 60
+MAX_MESSAGE = 32 * 1024 * 1024  # bytes of one framed message
+
+
+class CodecError(ValueError):
+    """A value cannot be sent across the sandbox boundary, or a message is malformed."""
+
+
+def _float(x: float) -> Any:
+    return x if math.isfinite(x) else repr(x)
+
+
+class Ref:
+    """A grader-side stand-in for a name that lives in the student's worker."""
+
+    name: str
+
+
+def encode(value: Any, depth: int = 0) -> dict:
+    """A tagged JSON tree for ``value``; CodecError for types the grader cannot check."""
+    if depth > MAX_DEPTH:
+        raise CodecError("value nested too deeply")
+    if isinstance(value, Ref):
+        return {"t": "ref", "name": value.name}
+    d = depth + 1
+    if type(value).__module__ == "numpy":  # before float: np.float64 subclasses float
+        return _encode_library(value, d)
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, bool):
+        return {"t": "bool", "v": bool(value)}
+    if isinstance(value, int):
+        return {"t": "int", "v": str(int(value))}
+    if isinstance(value, float):
+        return {"t": "float", "v": _float(float(value))}
+    if isinstance(value, complex):
+        return {"t": "complex", "v": [_float(value.real), _float(value.imag)]}
+    if isinstance(value, str):
+        return {"t": "str", "v": str(value)}
+    if isinstance(value, bytes | bytearray):
+        return {"t": "bytes", "v": bytes(value).hex()}
+    if isinstance(value, list):
+        return {"t": "list", "v": [encode(x, d) for x in value]}
+    if isinstance(value, tuple):
+        return {"t": "tuple", "v": [encode(x, d) for x in value]}
+    if isinstance(value, frozenset):
+        return {"t": "frozenset", "v": [encode(x, d) for x in value]}
+    if isinstance(value, set):
+        return {"t": "set", "v": [encode(x, d) for x in value]}
+    if isinstance(value, dict):
+        return {"t": "dict", "v": [[encode(k, d), encode(v, d)] for k, v in value.items()]}
+    return _encode_library(value, d)
+
+
+def _encode_library(value: Any, depth: int) -> dict:
+    import sys
+
+    np = sys.modules.get("numpy")
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        if isinstance(value, pd.DataFrame):
+            return {
+                "t": "df",
+                "columns": encode(list(value.columns), depth),
+                "index": _encode_index(value.index, depth),
+                "data": [_encode_column(value.iloc[:, i], depth) for i in range(value.shape[1])],
+            }
+        if isinstance(value, pd.Series):
+            return {
+                "t": "series",
+                "name": encode(value.name, depth),
+                "index": _encode_index(value.index, depth),
+                "data": _encode_column(value, depth),
+            }
+        if isinstance(value, pd.Timestamp):
+            return {"t": "timestamp", "v": value.isoformat()}
+        if value is pd.NA:
+            return {"t": "pdna"}
+    if np is not None and isinstance(value, np.generic):
+        if isinstance(value, np.bool_ | np.integer | np.floating):
+            return {"t": "np", "dtype": str(value.dtype), "v": encode(value.item(), depth)}
+    raise CodecError(f"a value of type {type(value).__name__} cannot be checked by the grader")
+
+
+def _encode_column(series: Any, depth: int) -> dict:
+    return {"dtype": str(series.dtype), "v": [encode(x, depth) for x in series.tolist()]}
+
+
+def _encode_index(index: Any, depth: int) -> dict:
+    return {"name": encode(index.name, depth), **_encode_column(index.to_series(), depth)}
+
+
+def decode(tree: Any, depth: int = 0) -> Any:
+    """Rebuild a value from ``encode``'s output; CodecError on anything unexpected."""
+    if depth > MAX_DEPTH:
+        raise CodecError("value nested too deeply")
+    if not isinstance(tree, dict) or not isinstance(tree.get("t"), str):
+        raise CodecError("malformed value")
+    d = depth + 1
+    t, v = tree["t"], tree.get("v")
+    try:
+        if t == "none":
+            return None
+        if t == "bool":
+            return v is True
+        if t == "int":
+            return int(str(v))
+        if t == "float":
+            return float(v)
+        if t == "complex":
+            return complex(float(v[0]), float(v[1]))
+        if t == "str":
+            return str(v) if isinstance(v, str) else _bad(t)
+        if t == "bytes":
+            return bytes.fromhex(str(v))
+        if t in ("list", "tuple", "set", "frozenset"):
+            items = [decode(x, d) for x in _as_list(v)]
+            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[t](items)
+        if t == "dict":
+            return {decode(k, d): decode(x, d) for k, x in (_pair(p) for p in _as_list(v))}
+        if t in ("np", "df", "series", "timestamp", "pdna"):
+            return _decode_library(tree, d)
+    except CodecError:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as err:
+        raise CodecError(f"malformed {t} value: {err}") from None
+    raise CodecError(f"unknown value tag {t!r}")
+
+
+def _bad(t: str) -> Any:
+    raise CodecError(f"malformed {t} value")
+
+
+def _as_list(v: Any) -> list:
+    if not isinstance(v, list):
+        raise CodecError("malformed container")
+    return v
+
+
+def _pair(p: Any) -> tuple:
+    if not isinstance(p, list) or len(p) != 2:
+        raise CodecError("malformed dict item")
+    return p[0], p[1]
+
+
+_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+_DTYPES += ("float16", "float32", "float64", "object", "str", "string", "category", "boolean")
+_DTYPES += ("Int64", "Int32", "Float64", "datetime64[ns]", "datetime64[us]", "datetime64[ms]")
+_DTYPES += ("datetime64[s]",)
+
+
+def _decode_library(tree: dict, depth: int) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    t = tree["t"]
+    if t == "np":
+        dtype = str(tree["dtype"])
+        if dtype not in _DTYPES or dtype in ("object", "str", "string", "category"):
+            raise CodecError(f"unsupported numpy scalar {dtype}")
+        return np.dtype(dtype).type(decode(tree["v"], depth))
+    if t == "timestamp":
+        return pd.Timestamp(str(tree["v"]))
+    if t == "pdna":
+        return pd.NA
+    if t == "series":
+        return _decode_column(
+            tree["data"], _decode_index(tree["index"], depth), decode(tree["name"], depth), depth
+        )
+    columns = decode(tree["columns"], depth)
+    index = _decode_index(tree["index"], depth)
+    data = _as_list(tree["data"])
+    if not isinstance(columns, list) or len(columns) != len(data):
+        raise CodecError("malformed DataFrame")
+    cols = [_decode_column(c, index, None, depth) for c in data]
+    frame = pd.concat(cols, axis=1) if cols else pd.DataFrame(index=index)
+    frame.columns = pd.Index(columns) if columns else frame.columns
+    return frame
+
+
+def _checked_dtype(column: dict) -> str:
+    dtype = str(column["dtype"])
+    if dtype not in _DTYPES:
+        return "object"
+    return dtype
+
+
+def _decode_values(column: dict, depth: int) -> list:
+    return [decode(x, depth) for x in _as_list(column["v"])]
+
+
+def _decode_index(tree: dict, depth: int) -> Any:
+    import pandas as pd
+
+    values = _decode_values(tree, depth)
+    dtype = _checked_dtype(tree)
+    try:
+        return pd.Index(values, dtype=dtype, name=decode(tree["name"], depth))
+    except (TypeError, ValueError):
+        return pd.Index(values, name=decode(tree["name"], depth))
+
+
+def _decode_column(column: dict, index: Any, name: Any, depth: int) -> Any:
+    import pandas as pd
+
+    values = _decode_values(column, depth)
+    if len(values) != len(index):
+        raise CodecError("column length does not match its index")
+    dtype = _checked_dtype(column)
+    try:
+        return pd.Series(values, index=index, name=name, dtype=dtype)
+    except (TypeError, ValueError):
+        return pd.Series(values, index=index, name=name)
+
+
+# framing: 4-byte big-endian length, then UTF-8 JSON
+
+
+def send_msg(sock: socket.socket, message: dict) -> None:
+    data = json.dumps(message, allow_nan=False).encode()
+    if len(data) > MAX_MESSAGE:
+        raise CodecError(f"message of {len(data)} bytes exceeds {MAX_MESSAGE}")
+    sock.sendall(struct.pack(">I", len(data)) + data)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the connection")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def recv_msg(sock: socket.socket) -> dict:
+    (size,) = struct.unpack(">I", _recv_exact(sock, 4))
+    if size > MAX_MESSAGE:
+        raise CodecError(f"message of {size} bytes exceeds {MAX_MESSAGE}")
+    try:
+        message = json.loads(_recv_exact(sock, size))
+    except (ValueError, RecursionError) as err:
+        raise CodecError(f"malformed message: {err}") from None
+    if not isinstance(message, dict):
+        raise CodecError("malformed message")
+    return message

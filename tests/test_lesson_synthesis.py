@@ -1,0 +1,276 @@
+"""Lesson 6 and the glossary: data tables, model functions and widgets, without a browser."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from mvs_course.lessons import glossary
+from mvs_course.lessons import synthesis as lesson
+from mvs_course.widgets import Quiz, Sorter
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def claims() -> pd.DataFrame:
+    return lesson.load_claims()
+
+
+@pytest.fixture(scope="module")
+def stances() -> pd.DataFrame:
+    return lesson.load_stances()
+
+
+def checklist() -> list[str]:
+    found = []
+    for line in (ROOT / "tests" / "data" / "claims.txt").read_text(encoding="utf-8").splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) >= 3 and parts[0].isdigit():
+            found.append(f"{parts[0]}/{parts[1]}")
+    return found
+
+
+# --- the data ------------------------------------------------------------------------------
+
+
+def test_claims_table_has_every_checklist_claim_once(claims):
+    assert sorted(claims["claim"]) == sorted(checklist())
+    assert (claims["claim"] == claims["article"] + "/" + claims["key"]).all()
+
+
+def test_claims_use_known_themes_sides_and_languages(claims):
+    assert set(claims["theme"]) == set(lesson.THEMES)
+    assert set(claims["side"]) <= {"marketing", "sales", "both"}
+    assert set(claims["language"]) == set(lesson.LANGUAGES)
+    assert (claims.groupby("article")["language"].nunique() == 1).all()
+    assert claims["summary"].str.len().gt(20).all()
+
+
+def test_each_claim_names_the_pole_of_its_side(claims):
+    """A claim about marketing says what marketing does, and likewise for sales."""
+    for _, row in claims.iterrows():
+        if row["side"] in ("marketing", "both"):
+            assert row["marketing"], row["claim"]
+        if row["side"] in ("sales", "both"):
+            assert row["sales"], row["claim"]
+
+
+def test_stances_cover_every_article_and_cite_real_claims(claims, stances):
+    per_question = stances.groupby("question")["article"].apply(sorted)
+    assert all(articles == list(lesson.ARTICLES) for articles in per_question)
+    cited = set(stances.loc[stances["claim"] != "", "claim"])
+    assert cited <= set(claims["claim"])
+    for question, (_, options) in lesson.questions(stances).items():
+        taken = set(stances.loc[stances["question"] == question, "stance"]) - {lesson.NOT_ADDRESSED}
+        assert taken <= set(options), question
+    silent = stances["stance"] == lesson.NOT_ADDRESSED
+    assert (stances.loc[~silent, "claim"] != "").all(), "a stance must rest on a claim"
+
+
+# --- the big table ----------------------------------------------------------------------------
+
+
+def test_overview_counts_claims_per_article(claims):
+    overview = lesson.article_overview(claims)
+    assert list(overview.index) == list(lesson.ARTICLES)
+    assert overview["claims"].sum() == len(claims)
+    assert overview.loc["003", "language"] == "Italian"
+
+
+def test_pivot_lists_each_claim_under_its_theme_and_article(claims):
+    table = lesson.claims_by_article(claims)
+    assert list(table.index) == list(lesson.THEMES)
+    for _, row in claims.iterrows():
+        assert row["key"] in table.loc[row["theme"], row["article"]].split(", ")
+
+
+def test_theme_counts_and_shared_themes_agree(claims):
+    counts = lesson.theme_counts(claims)
+    assert counts.values.sum() == len(claims)
+    everyone = lesson.themes_shared_by(claims, 5)
+    assert everyone == [t for t in counts.index if (counts.loc[t] > 0).all()]
+    assert set(lesson.themes_shared_by(claims, 1)) == set(lesson.THEMES)
+    assert lesson.heat_chart(claims).axes[0].images
+
+
+def test_side_by_side_shows_the_voice_consensus(claims):
+    voice = lesson.side_by_side(claims, "voice")
+    assert list(voice["article"]) == ["000", "003", "004"]
+    assert list(voice.columns) == ["article", "key", "marketing", "sales"]
+    with pytest.raises(ValueError, match="unknown theme"):
+        lesson.side_by_side(claims, "colour")
+
+
+# --- explorer and comparison ------------------------------------------------------------------
+
+
+def test_explore_filters_by_theme_and_article(claims):
+    assert len(lesson.explore(claims)) == len(claims)
+    rows = lesson.explore(claims, "value", "004")
+    assert set(rows["claim"]) == {"004/value-not-discounts", "004/total-cost-of-ownership", "004/risk-free"}
+    assert "makes no claim" in lesson.explore_html(claims, "time", "000")
+    with pytest.raises(ValueError, match="unknown article"):
+        lesson.explore(claims, "all", "007")
+
+
+def test_explorer_widget_follows_its_dropdowns(claims):
+    view = lesson.claim_explorer(claims)
+    view.controls["theme"].value = "value"
+    view.controls["article"].value = "004"
+    assert "<b>3</b> claims" in view.html.value and "risk-free" in view.html.value
+
+
+def test_compare_articles_splits_themes(claims):
+    parts = lesson.compare_articles(claims, "000", "003")
+    assert "voice" in parts["both"] and "method" in parts["only 003"] and "value" in parts["only 000"]
+    themes_000 = set(claims.loc[claims["article"] == "000", "theme"])
+    assert set(parts["both"]) | set(parts["only 000"]) == themes_000
+    assert "different" in lesson.compare_html(claims, "001", "001")
+
+
+def test_compare_view_shows_both_summaries(claims):
+    view = lesson.compare_view(claims)
+    view.controls["first"].value = "001"
+    view.controls["second"].value = "004"
+    text = html.unescape(view.html.value)
+    assert "only 001" in text and "one person at a time" in text
+
+
+# --- stances ------------------------------------------------------------------------------------
+
+
+def test_positions_leave_out_silent_articles(stances):
+    one, two = "one process", "separate"
+    assert lesson.positions(stances, "one-or-two") == {
+        "000": one,
+        "001": two,
+        "002": one,
+        "003": one,
+        "004": two,
+    }
+    assert "002" not in lesson.positions(stances, "art-or-science")
+    with pytest.raises(ValueError):
+        lesson.positions(stances, "favourite-colour")
+
+
+def test_disputed_ignores_silence(stances):
+    found = lesson.disputed(stances)
+    assert "one-or-two" in found and "art-or-science" in found
+    assert "stories" not in found and "time-horizon" not in found
+
+
+def test_agreement_counts_matches(stances):
+    scores = lesson.agreement(
+        stances, {"art-or-science": "science", "one-or-two": "separate", "who-asks": None}
+    )
+    assert scores.to_dict() == {"000": 0, "001": 2, "002": 0, "003": 1, "004": 1}
+    assert lesson.agreement(stances, {}).sum() == 0
+
+
+def test_stance_picker_reveals_after_the_pick_and_keeps_score(stances):
+    picker = lesson.stance_picker(stances)
+    assert "Choose your position" in picker.reveal.value and picker.tally.value == ""
+    picker.question.value = "art-or-science"
+    assert list(picker.choice.options) == ["art", "science", "both"]
+    picker.choice.value = "science"
+    text = html.unescape(picker.reveal.value)
+    assert "You chose <b>science</b>" in text and text.count("agrees with you") == 2
+    assert "articles 001, 003" in picker.tally.value
+    picker.question.value = "closest-to-buyer"
+    assert picker.choice.value is None  # a new question starts unanswered
+    picker.choice.value = "marketing"
+    assert "articles 000, 001, 003 (1 of 2)" in picker.tally.value
+    picker.question.value = "art-or-science"
+    assert picker.choice.value == "science"  # earlier picks are remembered
+    picker.choice.value = "art"
+    assert "article 000 (2 of 2)" in picker.tally.value
+
+
+def test_who_said_it_and_quiz(stances):
+    sorter = lesson.who_said_it()
+    assert isinstance(sorter, Sorter) and set(lesson.WHO_KEY) == set(lesson.WHO_ITEMS)
+    for item, article in lesson.WHO_KEY.items():
+        sorter.toggles[item].value = article
+    sorter.check_button.click()
+    assert "All sorted" in sorter.feedback.value
+    quiz = lesson.consensus_quiz()
+    assert isinstance(quiz, Quiz)
+    quiz.choice.value = quiz.answer
+    assert quiz.feedback.value.startswith("Right")
+
+
+# --- glossary ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def terms() -> pd.DataFrame:
+    return glossary.load_glossary()
+
+
+def test_glossary_has_every_language_and_real_articles(terms):
+    assert set(terms["language"]) == set(glossary.LANGUAGES)
+    assert set(terms["article"]) <= set(lesson.ARTICLES)
+    assert not terms.duplicated(["term", "language"]).any()
+    spoken = {"000": "nl", "001": "pl", "002": "nl", "003": "it", "004": "es"}
+    assert (terms["language"] == terms["article"].map(spoken)).all()
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("sprzedaz", "sprzedaż"),
+        ("REPUTACION", "reputación de la marca"),
+        ("plumb", "plomada"),
+        ("koper", "koper"),
+    ],
+)
+def test_search_ignores_case_and_accents(terms, typed, found):
+    assert found in set(glossary.search(terms, typed)["term"])
+
+
+def test_search_filters_by_language(terms):
+    spanish = glossary.search(terms, "", "es")
+    assert set(spanish["language"]) == {"Spanish"} and len(spanish) == (terms["language"] == "es").sum()
+    assert glossary.search(terms, "plomada", "nl").empty
+    with pytest.raises(ValueError, match="unknown language"):
+        glossary.search(terms, "", "fr")
+
+
+def test_fold_strips_accents_and_polish_l():
+    assert glossary.fold("  Świadomość ") == "swiadomosc"
+    assert glossary.fold("Łódź") == "lodz"
+
+
+def test_search_widget_reports_matches_and_misses(terms):
+    view = glossary.glossary_search(terms)
+    view.controls["text"].value = "sales"
+    view.controls["language"].value = "it"
+    assert "vendite" in view.html.value and "ventas" not in view.html.value
+    view.controls["text"].value = "<xyz>"
+    assert "No term in Italian matches <b>&lt;xyz&gt;</b>" in view.html.value
+
+
+def test_concepts_span_languages(terms):
+    assert "sales" in glossary.concepts(terms)
+    table = glossary.translations(terms, "sales")
+    assert set(table["language"]) == set(glossary.LANGUAGES.values())
+    with pytest.raises(ValueError):
+        glossary.translations(terms, "plumb line")
+    view = glossary.concept_view(terms)
+    view.controls["concept"].value = "story"
+    assert "historias" in view.html.value
+
+
+def test_plumb_line_quiz():
+    quiz = glossary.plumb_line_quiz()
+    quiz.choice.value = "A sales quota"
+    assert quiz.feedback.value.startswith("Not yet")
+    quiz.choice.value = quiz.answer
+    assert quiz.feedback.value.startswith("Right")

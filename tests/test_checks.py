@@ -116,13 +116,22 @@ def test_solution_is_right_blank_is_not_yet_and_messages_are_friendly(monkeypatc
 
 
 def test_check_does_not_record_while_nbgrader_grades(capsys, tmp_path, monkeypatch):
+    (tmp_path / "autograded" / "ana" / "01_buyer_vs_seller").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "autograded" / "ana" / "01_buyer_vs_seller")
+    core.check("career", {"CAREER": {}})
+    assert capsys.readouterr().out.startswith("Not yet.")
+    assert not (tmp_path / "progress.json").exists()
+    (tmp_path / "exercises" / "01_buyer_vs_seller").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "exercises" / "01_buyer_vs_seller")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     core.check("career", {"CAREER": {}})
     assert capsys.readouterr().out.startswith("Not yet.")
     assert not (tmp_path / "progress.json").exists()
 
 
-def test_check_prints_and_records_without_raising(capsys, tmp_path):
+def test_check_prints_and_records_without_raising(capsys, tmp_path, monkeypatch):
+    (tmp_path / "exercises" / "01_buyer_vs_seller").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "exercises" / "01_buyer_vs_seller")
     core.check("career", {"CAREER": {"x": "sales"}})
     assert capsys.readouterr().out.startswith("Not yet.")
     saved = json.loads((tmp_path / "progress.json").read_text())

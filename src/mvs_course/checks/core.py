@@ -182,7 +182,13 @@ def check(grade_id: str, namespace: dict | None = None) -> None:
     """Print 'Right' or 'Not yet' (with a hint) for answer cell ``grade_id``; never raises."""
     namespace = _learner_namespace() if namespace is None else namespace
     result = evaluate(grade_id, namespace)
-    grading = os.environ.get("NBGRADER_EXECUTION") or os.environ.get("MVS_NO_PROGRESS")
-    if result.status in ("right", "not-yet", "missing") and not grading:  # not while nbgrader grades
+    if result.status in ("right", "not-yet", "missing") and _learner_session():
         progress.record(result.assignment, grade_id, result.ok)
     print(result.message)
+
+
+def _learner_session() -> bool:
+    """Record progress only for a learner's notebook in exercises/<assignment>/, never while grading."""
+    if os.environ.get("NBGRADER_EXECUTION") or os.environ.get("MVS_NO_PROGRESS"):
+        return False
+    return Path.cwd().parent.name == "exercises"

@@ -26,8 +26,12 @@ class DownloadWork(widgets.VBox):
 
     def __init__(self, assignment: str | None = None, exercises: Path | None = None) -> None:
         self.exercises = exercises
+        try:
+            remembered = load_notes().get(STUDENT_KEY, "")
+        except RuntimeError:  # no home directory (a grading sandbox): nothing remembered
+            remembered = ""
         self.student = widgets.Text(
-            value=load_notes().get(STUDENT_KEY, ""),
+            value=remembered,
             description="Student id",
             placeholder="e.g. ana.smith",
             tooltip="Your student id; it names the zip file",

@@ -79,6 +79,7 @@ class Sorter(widgets.VBox):
             button_style="primary",
             tooltip="Compare your sorting with the lesson's",
             icon="check",
+            layout=widgets.Layout(width="auto"),
         )
         self.feedback = widgets.HTML(layout=widgets.Layout(min_height="2em"))
         self.feedback.add_class("mvs-feedback")

@@ -10,19 +10,9 @@ import pytest
 
 from mvs_course import datasets
 from mvs_course.lessons import one_to_one as lesson
-from mvs_course.widgets import Quiz, Sorter
+from mvs_course.widgets import Quiz
 
 matplotlib.use("Agg")
-
-
-@pytest.mark.parametrize("maker", [lesson.duty_sorter, lesson.message_sorter])
-def test_sorters_have_a_key_for_every_item(maker):
-    sorter = maker()
-    assert isinstance(sorter, Sorter) and set(sorter.key) == set(sorter.items)
-    for item, box in sorter.key.items():
-        sorter.toggles[item].value = box
-    sorter.check_button.click()
-    assert "All sorted" in html.unescape(sorter.feedback.value)
 
 
 def test_hierarchy_quiz_rejects_sales_under_marketing():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import make_campaign_series
 import matplotlib
 import pandas as pd
@@ -11,7 +9,7 @@ import pytest
 
 from mvs_course import datasets
 from mvs_course.lessons import pull_push as lesson
-from mvs_course.widgets import Quiz, Sorter
+from mvs_course.widgets import Quiz
 
 matplotlib.use("Agg")
 
@@ -49,16 +47,6 @@ def test_credit_view_follows_the_toggle():
     assert "marketing: €16,000" in view.html.value  # D1, D2, D3, D5 and D6 start with marketing
     view.controls["rule"].value = "last"
     assert "<b>sales</b> 'won'" in view.html.value
-
-
-@pytest.mark.parametrize("maker", [lesson.story_sorter, lesson.tactic_sorter])
-def test_sorters_have_a_key_for_every_item(maker):
-    sorter = maker()
-    assert isinstance(sorter, Sorter) and set(sorter.key) == set(sorter.items)
-    for item, box in sorter.key.items():
-        sorter.toggles[item].value = box
-    sorter.check_button.click()
-    assert "All sorted" in html.unescape(sorter.feedback.value)
 
 
 def test_time_split():

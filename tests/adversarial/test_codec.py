@@ -76,7 +76,7 @@ def test_subclasses_with_magic_comparisons_come_back_plain():
     assert type(back) is dict and back != {"b": 2}
 
 
-@pytest.mark.parametrize("value", [len, object(), iter([1]), type], ids=repr)
+@pytest.mark.parametrize("value", [len, object(), iter([1]), type], ids=["builtin", "object", "iter", "type"])
 def test_code_and_objects_cannot_cross(value):
     with pytest.raises(CodecError):
         encode(value)

@@ -206,18 +206,30 @@ def _plan(private: list[str]) -> dict[str, list[str]]:
     return plan
 
 
+def _bind_back(paths: list[str]) -> list[tuple[str, int]]:
+    """Handles on ``paths`` (outermost only) to bind back after a tmpfs covers them."""
+    paths = sorted(paths, key=len)
+    outer = [p for i, p in enumerate(paths) if not any(p.startswith(o + "/") for o in paths[:i])]
+    return [(p, os.open(p, os.O_PATH)) for p in outer if os.path.isdir(p)]
+
+
+def _rebind(handles: list[tuple[str, int]]) -> None:
+    for path, fd in handles:
+        os.makedirs(path, exist_ok=True)
+        mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        os.close(fd)
+
+
 def _setup_mounts(spec: dict) -> None:
+    needed = sorted(_needed_paths())
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     # cover private folders with empty ones, binding back only what Python needs inside them
     for top, kept in sorted(_plan(spec.get("private_roots", [])).items(), key=lambda kv: len(kv[0])):
         if not os.path.isdir(top):
             continue
-        fds = [(k, os.open(k, os.O_PATH)) for k in kept if os.path.isdir(k)]
+        handles = _bind_back(kept)
         mount("tmpfs", top, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
-        for path, fd in fds:
-            os.makedirs(path, exist_ok=True)
-            mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
-            os.close(fd)
+        _rebind(handles)
     for folder in spec.get("hide_dirs", []):
         if os.path.isdir(folder):
             mount("tmpfs", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
@@ -227,7 +239,10 @@ def _setup_mounts(spec: dict) -> None:
     size = int(spec.get("tmp_bytes", 64 << 20))
     for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(tmp):
+            # a project checked out under /tmp keeps its venv, package and data readable
+            handles = _bind_back([p for p in needed if p.startswith(os.path.realpath(tmp) + "/")])
             mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
+            _rebind(handles)
     try:  # everything else read-only, even for world-writable corners
         mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
     except IsolationError:

@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from mvs_course import claims as mvs_claims
+
 ROOT = Path(__file__).resolve().parent.parent
 TRACKED = subprocess.run(
     ["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -24,13 +26,8 @@ LESSONS = sorted((ROOT / "course").glob("*.ipynb"))
 
 
 def claims(article: str | None = None) -> list[str]:
-    """Claim keys 'ARTICLE/key' from the project's copy of the checklist."""
-    found = []
-    for line in (ROOT / "tests" / "data" / "claims.txt").read_text(encoding="utf-8").splitlines():
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) >= 3 and parts[0].isdigit() and article in (None, parts[0]):
-            found.append(f"{parts[0]}/{parts[1]}")
-    return found
+    """Claim keys 'ARTICLE/key' from the claims table (data/claims.csv)."""
+    return mvs_claims.keys(article)
 
 
 def tags_under(top: str) -> set[str]:

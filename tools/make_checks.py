@@ -29,6 +29,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from mvs_course import claims
 from mvs_course.checks.canonical import digest
 from mvs_course.checks.core import MARKER
 
@@ -36,7 +37,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 COURSE = ROOT / "course"
 DATA = ROOT / "src" / "mvs_course" / "checks" / "data"
-CLAIMS = ROOT / "tests" / "data" / "claims.txt"
 GENERATED_IDS = ("save-work-note", "save-work")
 SAVE_NOTE = (
     "**Save your work.** On Binder, a session that sits idle for about ten minutes is deleted, "
@@ -160,13 +160,7 @@ def start_page_text() -> str | None:
 
 
 def claim_texts() -> dict[str, str]:
-    texts = {}
-    if CLAIMS.exists():
-        for line in CLAIMS.read_text(encoding="utf-8").splitlines():
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) >= 3 and parts[0].isdigit():
-                texts[f"{parts[0]}/{parts[1]}"] = parts[2]
-    return texts
+    return {row["claim"]: row["statement"] for row in claims.rows()}
 
 
 def _heading(source: str) -> str | None:

@@ -144,29 +144,51 @@ def test_compare_view_shows_both_summaries(claims):
 
 def test_positions_leave_out_silent_articles(stances):
     one, two = "one process", "separate"
-    assert lesson.positions(stances, "one-or-two") == {
-        "000": one,
-        "001": two,
-        "002": one,
-        "003": one,
-        "004": two,
-    }
+    assert lesson.positions(stances, "one-or-two") == {"000": one, "001": two, "003": one, "004": two}
     assert "002" not in lesson.positions(stances, "art-or-science")
     with pytest.raises(ValueError):
         lesson.positions(stances, "favourite-colour")
 
 
+# Where a close reading of the seed text finds the article silent (issue 14, section 3).
+SILENT = [
+    ("art-or-science", "001"),
+    ("art-or-science", "002"),
+    ("lead-quality", "001"),
+    ("lead-quality", "002"),
+    ("who-leads", "000"),
+    ("who-leads", "003"),
+    ("closest-to-buyer", "000"),
+    ("one-or-two", "002"),
+    ("time-horizon", "001"),
+]
+
+
+@pytest.mark.parametrize(("question", "article"), SILENT)
+def test_silent_articles_are_not_given_a_stance(stances, question, article):
+    row = stances[(stances["question"] == question) & (stances["article"] == article)]
+    assert row["stance"].tolist() == [lesson.NOT_ADDRESSED]
+    assert row["claim"].tolist() == [""] and row["note"].str.len().gt(5).all()
+
+
+def test_every_stance_says_where_in_its_article(stances):
+    spoken = stances[stances["stance"] != lesson.NOT_ADDRESSED]
+    assert spoken["where"].str.len().gt(5).all(), "a stance must name its paragraph"
+    assert stances["note"].str.len().gt(5).all()
+
+
 def test_disputed_ignores_silence(stances):
     found = lesson.disputed(stances)
-    assert "one-or-two" in found and "art-or-science" in found
-    assert "stories" not in found and "time-horizon" not in found
+    assert set(found) == {"art-or-science", "one-or-two", "who-asks", "who-leads"}
+    # one article speaking, or all speakers agreeing, is not a dispute
+    assert "lead-quality" not in found and "closest-to-buyer" not in found
 
 
 def test_agreement_counts_matches(stances):
     scores = lesson.agreement(
         stances, {"art-or-science": "science", "one-or-two": "separate", "who-asks": None}
     )
-    assert scores.to_dict() == {"000": 0, "001": 2, "002": 0, "003": 1, "004": 1}
+    assert scores.to_dict() == {"000": 0, "001": 1, "002": 0, "003": 1, "004": 1}
     assert lesson.agreement(stances, {}).sum() == 0
 
 
@@ -177,16 +199,17 @@ def test_stance_picker_reveals_after_the_pick_and_keeps_score(stances):
     assert list(picker.choice.options) == ["art", "science", "both"]
     picker.choice.value = "science"
     text = html.unescape(picker.reveal.value)
-    assert "You chose <b>science</b>" in text and text.count("agrees with you") == 2
-    assert "articles 001, 003" in picker.tally.value
+    assert "You chose <b>science</b>" in text and text.count("agrees with you") == 1
+    assert text.count("– silent") == 2 and "Art vs Science" in text  # silence and sources shown
+    assert "article 003 (1 of 1)" in picker.tally.value
     picker.question.value = "closest-to-buyer"
     assert picker.choice.value is None  # a new question starts unanswered
-    picker.choice.value = "marketing"
-    assert "articles 000, 001, 003 (1 of 2)" in picker.tally.value
+    picker.choice.value = "sales"
+    assert "article 003 (2 of 2)" in picker.tally.value
     picker.question.value = "art-or-science"
     assert picker.choice.value == "science"  # earlier picks are remembered
     picker.choice.value = "art"
-    assert "article 000 (2 of 2)" in picker.tally.value
+    assert "articles 000, 001, 002, 003, 004 (1 of 2)" in picker.tally.value
 
 
 def test_who_said_it_and_quiz(stances):

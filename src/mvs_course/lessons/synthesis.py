@@ -51,8 +51,12 @@ def load_claims() -> pd.DataFrame:
 
 
 def load_stances() -> pd.DataFrame:
-    """Each article's stance on each open question (``not addressed`` when it is silent)."""
-    return _articles(datasets.load("stances")).fillna({"claim": "", "note": ""})
+    """Each article's stance on each open question (``not addressed`` when it is silent).
+
+    ``where`` names the place in the article a stance rests on and ``note`` says in our words
+    what the article says there (or why the question is left open).
+    """
+    return _articles(datasets.load("stances")).fillna({"claim": "", "where": "", "note": ""})
 
 
 def _check_article(article: str) -> str:
@@ -246,11 +250,17 @@ def reveal_html(stances: pd.DataFrame, question: str, pick: str | None) -> str:
         return f"<p>{html.escape(prompt)} Choose your position to see the authors'.</p>"
     rows = stances[stances["question"] == question]
     items = []
-    for article, stance, note in zip(rows["article"], rows["stance"], rows["note"], strict=True):
-        mark = "✔ agrees with you" if stance == pick else ("–" if stance == NOT_ADDRESSED else "✘ differs")
+    for article, stance, where, note in zip(
+        rows["article"], rows["stance"], rows["where"], rows["note"], strict=True
+    ):
+        if stance == NOT_ADDRESSED:
+            mark = "– silent"
+        else:
+            mark = "✔ agrees with you" if stance == pick else "✘ differs"
+        place = f" <small>(article {article}, {html.escape(where)})</small>" if where else ""
         items.append(
             f"<li><b>{article}</b> ({html.escape(ARTICLES[article])}): <i>{html.escape(stance)}</i>. "
-            f"{html.escape(note)} <span>{mark}</span></li>"
+            f"{html.escape(note)}{place} <span>{mark}</span></li>"
         )
     return f"<p>You chose <b>{html.escape(pick)}</b>.</p><ul>{''.join(items)}</ul>"
 
@@ -348,7 +358,9 @@ def consensus_quiz() -> Quiz:
                 "Yes: the closest the five authors come to agreeing."
             ),
             "Marketing is a science; selling is an art": "No: only 003 says so, and 000 leans the other way.",
-            "Marketing should train the sellers": "No: that is 002 alone, and 004 rejects any hierarchy.",
+            "Marketing should train the sellers": (
+                "No: that is 002 alone, and 004 says sales does not work under marketing."
+            ),
         },
         answer="Marketing tells stories; selling works with one person's questions and situation",
     )

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from mvs_course import claims as mvs_claims
-from mvs_course.lessons import glossary
+from mvs_course.lessons import glossary, tryit
 from mvs_course.lessons import synthesis as lesson
 from mvs_course.widgets import Quiz, Sorter
 
@@ -177,11 +177,22 @@ def test_every_stance_says_where_in_its_article(stances):
     assert stances["note"].str.len().gt(5).all()
 
 
-def test_disputed_ignores_silence(stances):
-    found = lesson.disputed(stances)
-    assert set(found) == {"art-or-science", "one-or-two", "who-asks", "who-leads"}
+def test_dispute_table_ignores_silence(stances):
+    table = lesson.dispute_table(stances)
+    assert list(table.index) == list(lesson.questions(stances))
+    assert set(table.index[table["disputed"]]) == {"art-or-science", "one-or-two", "who-asks", "who-leads"}
     # one article speaking, or all speakers agreeing, is not a dispute
-    assert "lead-quality" not in found and "closest-to-buyer" not in found
+    assert table.loc["lead-quality", "speaking"] == 1 and not table.loc["lead-quality", "disputed"]
+    assert table.loc["closest-to-buyer", "positions"] == "sales: 001, 002, 003, 004"
+    assert table.loc["closest-to-buyer", "silent"] == "000"
+    assert table.loc["one-or-two", "positions"] == "one process: 000, 003; separate: 001, 004"
+
+
+def test_theme_table_lists_every_theme_with_its_claims(claims):
+    table = lesson.theme_table(claims)
+    assert list(table["our theme"]) == list(lesson.THEMES)
+    assert table["claims"].sum() == len(claims)
+    assert table.set_index("our theme").loc["value", "covers"] == lesson.THEMES["value"]
 
 
 def test_agreement_counts_matches(stances):
@@ -223,6 +234,18 @@ def test_who_said_it_and_quiz(stances):
     assert isinstance(quiz, Quiz)
     quiz.choice.value = quiz.answer
     assert quiz.feedback.value.startswith("Right")
+
+
+def test_try_it_values():
+    assert tryit.is_right("06-themes-per-side", {"both": 7, "marketing": 7, "sales": 6})
+    assert tryit.is_right(
+        "06-keys", {"001": ["sales-goals"], "003": ["immediate-results", "long-term-marketing"]}
+    )
+    assert tryit.is_right("06-lonely", ["lead-quality", "time-horizon"])
+    assert tryit.is_right("06-scores", {"000": 0, "001": 2, "002": 0, "003": 0, "004": 1})
+    assert tryit.is_right("06-aida", ["marketing", "sales", "sales"])
+    assert tryit.is_right("06-months", 7)  # 245 euro at 40 a month
+    assert not tryit.is_right("06-months", 6)
 
 
 # --- glossary ----------------------------------------------------------------------------------

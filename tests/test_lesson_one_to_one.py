@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import matplotlib
+import nbformat
 import pandas as pd
 import pytest
 
@@ -208,3 +212,15 @@ def test_try_it_values():
     assert tryit.is_right("05-uncovered", ["costs may rise later", "nobody will know how to use it"])
     assert tryit.is_right("05-plumb", [False, True, False])
     assert not tryit.is_right("05-plumb", [True, True, True])
+
+
+def test_every_try_it_check_in_the_notebook_is_registered_and_used():
+    nb = nbformat.read(
+        Path(__file__).resolve().parents[1] / "course" / "05_one_to_many_one_to_one.ipynb", as_version=4
+    )
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    used = set(re.findall(r'check\("(05-[a-z-]+)"', code))
+    registered = {key for key in tryit.exercises() if key.startswith("05-")}
+    assert used == registered and len(used) >= 5
+    headings = [c for c in nb.cells if "## Try it" in c.source]
+    assert headings and "try-it" in headings[0].metadata.get("tags", [])

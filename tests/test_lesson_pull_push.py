@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import make_campaign_series
 import matplotlib
+import nbformat
 import pandas as pd
 import pytest
 
@@ -229,3 +233,15 @@ def test_try_it_values():
         },
     )
     assert tryit.is_right("04-clean", ["marketing", "sales", "marketing"])
+
+
+def test_every_try_it_check_in_the_notebook_is_registered_and_used():
+    nb = nbformat.read(
+        Path(__file__).resolve().parents[1] / "course" / "04_pull_push_art_science.ipynb", as_version=4
+    )
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    used = set(re.findall(r'check\("(04-[a-z-]+)"', code))
+    registered = {key for key in tryit.exercises() if key.startswith("04-")}
+    assert used == registered and len(used) >= 5
+    headings = [c for c in nb.cells if "## Try it" in c.source]
+    assert headings and "try-it" in headings[0].metadata.get("tags", [])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import matplotlib
+import nbformat
 import pandas as pd
 import pytest
 
@@ -316,3 +318,15 @@ def test_plumb_line_quiz():
     assert quiz.feedback.value.startswith("Not yet")
     quiz.choice.value = quiz.answer
     assert quiz.feedback.value.startswith("Right")
+
+
+def test_every_try_it_check_in_the_notebook_is_registered_and_used():
+    nb = nbformat.read(
+        Path(__file__).resolve().parents[1] / "course" / "06_where_the_articles_meet.ipynb", as_version=4
+    )
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    used = set(re.findall(r'check\("(06-[a-z-]+)"', code))
+    registered = {key for key in tryit.exercises() if key.startswith("06-")}
+    assert used == registered and len(used) >= 5
+    headings = [c for c in nb.cells if "## Try it" in c.source]
+    assert headings and "try-it" in headings[0].metadata.get("tags", [])

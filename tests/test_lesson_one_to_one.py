@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import html
+import re
+from pathlib import Path
 
 import matplotlib
+import nbformat
 import pandas as pd
 import pytest
 
 from mvs_course import datasets
 from mvs_course.lessons import one_to_one as lesson
+from mvs_course.lessons import tryit
 from mvs_course.widgets import Quiz
 
 matplotlib.use("Agg")
@@ -22,24 +25,42 @@ def test_hierarchy_quiz_rejects_sales_under_marketing():
     assert quiz.feedback.value.startswith("Not yet")
 
 
-def test_reach_modes():
-    assert "typical of <b>marketing</b>" in lesson.reach_html("one-to-many", 500)
-    assert "typical of <b>sales</b>" in lesson.reach_html("one-to-one", 500)
+def test_reach_mode_decides_the_side_not_the_audience_size():
+    """At an audience of one, a broadcast is still one-to-many: the mode names the side."""
+    assert "how <b>marketing</b> works" in lesson.reach_html("one-to-many", 1)
+    assert "how <b>sales</b> works" in lesson.reach_html("one-to-one", 1)
     assert "and 4,940 more" in lesson.reach_html("one-to-many", 5000)
+    many, one = lesson.reach_plan("one-to-many", 5000), lesson.reach_plan("one-to-one", 5000)
+    assert many["hours"] == 1 and one["hours"] == 2500 and one["fitted"] == "to each person"
     with pytest.raises(ValueError):
         lesson.reach_html("few-to-few", 3)
+    with pytest.raises(ValueError):
+        lesson.reach_plan("one-to-one", 0)
     view = lesson.reach_view()
     view.controls["mode"].value = "one-to-one"
-    assert "1 receiver)" in view.html.value
+    assert "40 conversations" in view.html.value and "20.0 hours" in view.html.value
 
 
-def test_every_promise_has_a_sales_moment():
-    view = lesson.promise_view()
-    for promise in lesson.PROMISES:
-        view.controls["promise"].value = promise
-        assert lesson.PROMISES[promise] in html.unescape(view.html.value)
+def test_every_promise_is_kept_by_one_sales_action_only():
+    for promise, spec in lesson.PROMISES.items():
+        kept = [a for a in spec["actions"] if lesson.promise_outcome(promise, a)["kept"]]
+        assert len(kept) == 1, promise
     with pytest.raises(ValueError):
-        lesson.promise_html("free coffee forever")
+        lesson.promise_outcome("free coffee forever", "smile")
+    with pytest.raises(ValueError):
+        lesson.promise_outcome("Service within 24 hours", "smile")
+
+
+def test_promise_view_waits_for_the_decision_then_shows_the_consequence():
+    view = lesson.promise_view()
+    assert "What do you do?" in view.html.value and "Promise" not in view.html.value.split("</i>")[1]
+    view.action.value = "point to the service page in the brochure"
+    assert "Promise broken." in view.html.value
+    view.action.value = "send a technician or a loan machine before noon"
+    assert "Promise kept." in view.html.value
+    view.promise.value = "Easy for any employee"
+    assert view.action.value is None and "What do you do?" in view.html.value  # a new test, a new decision
+    assert "arrange a half-hour training for the night shift" in view.action.options
 
 
 def test_cold_accounts_threshold():
@@ -56,15 +77,13 @@ def test_cold_accounts_threshold():
 def test_averages_hide_the_individual():
     means = lesson.segment_means()
     assert means.to_dict() == {"cafe": 6000, "hotel": 10000, "office": 2000}
-    assert lesson.deviation("Harbour Roastery") == 3000
-    assert lesson.deviation("Two-Desk Startup") == -1500
-    toy = pd.DataFrame({"customer": ["a", "b"], "segment": ["s", "s"], "annual_budget": [1, 3]})
-    assert lesson.deviation("a", toy) == -1
-    with pytest.raises(ValueError):
-        lesson.deviation("Nobody")
     view = lesson.segment_view()
+    assert "+3,000 from the cafe average of 6,000" in view.html.value
+    assert "keeping its own coffee blend" in view.html.value and "alt='Budgets in the cafe" in view.html.value
     view.controls["customer"].value = "Dune Lodge"
-    assert "+0 euro" in view.result.axes[0].get_title()
+    assert "+0 from the hotel average" in view.html.value
+    with pytest.raises(ValueError):
+        lesson.segment_html("Nobody")
 
 
 def test_mention_shares_ignore_case():
@@ -77,7 +96,9 @@ def test_mention_shares_ignore_case():
     assert lesson.mention_shares([], ["taste"]) == {"taste": 0.0}
     view = lesson.mentions_view()
     view.controls["keywords"].value = "clean"
-    assert [p.get_height() for p in view.result.axes[0].patches] == [30.0]  # 3 of the 10 posts
+    assert "clean 30%" in view.html.value  # 3 of the 10 posts
+    view.controls["keywords"].value = " , "
+    assert "Type some keywords" in view.html.value
 
 
 def test_interest_table_sums_channels_and_breaks_ties():
@@ -107,17 +128,27 @@ def test_interest_table_sums_channels_and_breaks_ties():
     assert "<b>pricing, leasing, warranty</b>" in view.html.value
 
 
-def test_value_offer_versus_discount():
-    margins = lesson.discount_margins(1000, 600)
-    assert list(margins.index) == list(range(41))
-    assert margins[0] == 400 and margins[40] == 0 and margins[10] - margins[11] == 10
-    assert lesson.discount_margins(99.99, 50, max_pct=10)[10] == 39.99
+def test_worth_to_the_buyer_decides_whether_the_value_offer_wins():
+    """The extras' worth to the buyer (not only their cost to you) changes the verdict."""
+    none = lesson.offer_outcome([])
+    assert none["buyer takes"] == "discount" and none["your margin"] == 250
+    good = lesson.offer_outcome(["a year of descaling tablets", "a barista course for two staff"])
+    assert good["buyer takes"] == "value offer" and good["your margin"] == 340  # 1000 - 600 - 60
+    cups = lesson.offer_outcome(["a box of branded cups", "free delivery"])  # cost 55, worth 40 < 150
+    assert cups["buyer takes"] == "discount" and cups["your margin"] == 250
+    cheap_but_worthless = lesson.offer_outcome(["a box of branded cups"], discount_pct=1)
+    assert cheap_but_worthless["buyer takes"] == "value offer"  # worth 10 >= a 10-euro discount
     with pytest.raises(ValueError):
-        lesson.discount_margins(100, 50, max_pct=120)
+        lesson.offer_outcome(["a free holiday"])
+
+
+def test_offer_view_follows_the_ticked_extras():
     view = lesson.offer_view()
-    assert "<b>the value offer</b>" in view.html.value
-    view.controls["bonus_cost"].value = 300
-    assert "<b>the discount</b>" in view.html.value
+    assert "takes <b>the discount</b>" in view.html.value
+    view.controls["a barista course for two staff"].value = True
+    assert "takes <b>your value offer</b>" in view.html.value and "+110 against matching" in view.html.value
+    view.controls["a third year of warranty"].value = True
+    assert "+60 against matching" in view.html.value
 
 
 @pytest.mark.parametrize(("years", "winner"), [(2, "budget"), (4, "midrange"), (6, "durable")])
@@ -142,7 +173,7 @@ def test_tco_counts_replacements_and_yearly_support():
         lesson.tco_by_year(offer, 0)
     view = lesson.tco_view()
     view.controls["years"].value = 6
-    assert view.result.axes[0].get_title().endswith("durable")
+    assert "the cheapest to own is <b>durable</b>; the cheapest to buy is budget" in view.html.value
 
 
 def test_risks_disappear_as_remedies_are_ticked():
@@ -159,9 +190,37 @@ def test_risks_disappear_as_remedies_are_ticked():
 
 
 def test_plumb_line_check():
-    assert lesson.missing_terms(lesson.CAMPAIGN) == []
-    assert lesson.missing_terms("A RELIABLE machine") == ["local service", "fair price"]
+    assert all(lesson.plumb_check(lesson.CAMPAIGN).values())
+    assert lesson.plumb_check("A RELIABLE machine") == {
+        "reliable": True,
+        "local service": False,
+        "fair price": False,
+    }
     view = lesson.plumb_view()
-    assert "drifts" in view.html.value
+    assert "never says: local service, fair price." in view.html.value
     view.controls["pitch"].value = "Reliable, with local service, at a fair price, for your café."
     assert "Same plumb line" in view.html.value
+
+
+def test_try_it_values():
+    assert tryit.is_right("05-chain", ["brand team", "marketing", "ceo"])
+    assert tryit.is_right("05-cups", "Hotel Miramar")  # 400 cups against a hotel mean of 517.5
+    assert tryit.is_right("05-mentions", {"machine": 2, "coffee": 3})
+    assert tryit.is_right("05-channels", ["website", "linkedin"])
+    assert tryit.is_right("05-margin", 120.0)
+    assert tryit.is_right("05-purchases", {"budget": 3, "midrange": 2, "durable": 1})
+    assert tryit.is_right("05-uncovered", ["costs may rise later", "nobody will know how to use it"])
+    assert tryit.is_right("05-plumb", [False, True, False])
+    assert not tryit.is_right("05-plumb", [True, True, True])
+
+
+def test_every_try_it_check_in_the_notebook_is_registered_and_used():
+    nb = nbformat.read(
+        Path(__file__).resolve().parents[1] / "course" / "05_one_to_many_one_to_one.ipynb", as_version=4
+    )
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    used = set(re.findall(r'check\("(05-[a-z-]+)"', code))
+    registered = {key for key in tryit.exercises() if key.startswith("05-")}
+    assert used == registered and len(used) >= 5
+    headings = [c for c in nb.cells if "## Try it" in c.source]
+    assert headings and "try-it" in headings[0].metadata.get("tags", [])

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import matplotlib
+import nbformat
 import pandas as pd
 import pytest
 
 from mvs_course import claims as mvs_claims
-from mvs_course.lessons import glossary
+from mvs_course.lessons import glossary, tryit
 from mvs_course.lessons import synthesis as lesson
 from mvs_course.widgets import Quiz, Sorter
 
@@ -144,29 +146,62 @@ def test_compare_view_shows_both_summaries(claims):
 
 def test_positions_leave_out_silent_articles(stances):
     one, two = "one process", "separate"
-    assert lesson.positions(stances, "one-or-two") == {
-        "000": one,
-        "001": two,
-        "002": one,
-        "003": one,
-        "004": two,
-    }
+    assert lesson.positions(stances, "one-or-two") == {"000": one, "001": two, "003": one, "004": two}
     assert "002" not in lesson.positions(stances, "art-or-science")
     with pytest.raises(ValueError):
         lesson.positions(stances, "favourite-colour")
 
 
-def test_disputed_ignores_silence(stances):
-    found = lesson.disputed(stances)
-    assert "one-or-two" in found and "art-or-science" in found
-    assert "stories" not in found and "time-horizon" not in found
+# Where a close reading of the seed text finds the article silent (issue 14, section 3).
+SILENT = [
+    ("art-or-science", "001"),
+    ("art-or-science", "002"),
+    ("lead-quality", "001"),
+    ("lead-quality", "002"),
+    ("who-leads", "000"),
+    ("who-leads", "003"),
+    ("closest-to-buyer", "000"),
+    ("one-or-two", "002"),
+    ("time-horizon", "001"),
+]
+
+
+@pytest.mark.parametrize(("question", "article"), SILENT)
+def test_silent_articles_are_not_given_a_stance(stances, question, article):
+    row = stances[(stances["question"] == question) & (stances["article"] == article)]
+    assert row["stance"].tolist() == [lesson.NOT_ADDRESSED]
+    assert row["claim"].tolist() == [""] and row["note"].str.len().gt(5).all()
+
+
+def test_every_stance_says_where_in_its_article(stances):
+    spoken = stances[stances["stance"] != lesson.NOT_ADDRESSED]
+    assert spoken["where"].str.len().gt(5).all(), "a stance must name its paragraph"
+    assert stances["note"].str.len().gt(5).all()
+
+
+def test_dispute_table_ignores_silence(stances):
+    table = lesson.dispute_table(stances)
+    assert list(table.index) == list(lesson.questions(stances))
+    assert set(table.index[table["disputed"]]) == {"art-or-science", "one-or-two", "who-asks", "who-leads"}
+    # one article speaking, or all speakers agreeing, is not a dispute
+    assert table.loc["lead-quality", "speaking"] == 1 and not table.loc["lead-quality", "disputed"]
+    assert table.loc["closest-to-buyer", "positions"] == "sales: 001, 002, 003, 004"
+    assert table.loc["closest-to-buyer", "silent"] == "000"
+    assert table.loc["one-or-two", "positions"] == "one process: 000, 003; separate: 001, 004"
+
+
+def test_theme_table_lists_every_theme_with_its_claims(claims):
+    table = lesson.theme_table(claims)
+    assert list(table["our theme"]) == list(lesson.THEMES)
+    assert table["claims"].sum() == len(claims)
+    assert table.set_index("our theme").loc["value", "covers"] == lesson.THEMES["value"]
 
 
 def test_agreement_counts_matches(stances):
     scores = lesson.agreement(
         stances, {"art-or-science": "science", "one-or-two": "separate", "who-asks": None}
     )
-    assert scores.to_dict() == {"000": 0, "001": 2, "002": 0, "003": 1, "004": 1}
+    assert scores.to_dict() == {"000": 0, "001": 1, "002": 0, "003": 1, "004": 1}
     assert lesson.agreement(stances, {}).sum() == 0
 
 
@@ -177,16 +212,17 @@ def test_stance_picker_reveals_after_the_pick_and_keeps_score(stances):
     assert list(picker.choice.options) == ["art", "science", "both"]
     picker.choice.value = "science"
     text = html.unescape(picker.reveal.value)
-    assert "You chose <b>science</b>" in text and text.count("agrees with you") == 2
-    assert "articles 001, 003" in picker.tally.value
+    assert "You chose <b>science</b>" in text and text.count("agrees with you") == 1
+    assert text.count("– silent") == 2 and "Art vs Science" in text  # silence and sources shown
+    assert "article 003 (1 of 1)" in picker.tally.value
     picker.question.value = "closest-to-buyer"
     assert picker.choice.value is None  # a new question starts unanswered
-    picker.choice.value = "marketing"
-    assert "articles 000, 001, 003 (1 of 2)" in picker.tally.value
+    picker.choice.value = "sales"
+    assert "article 003 (2 of 2)" in picker.tally.value
     picker.question.value = "art-or-science"
     assert picker.choice.value == "science"  # earlier picks are remembered
     picker.choice.value = "art"
-    assert "article 000 (2 of 2)" in picker.tally.value
+    assert "articles 000, 001, 002, 003, 004 (1 of 2)" in picker.tally.value
 
 
 def test_who_said_it_and_quiz(stances):
@@ -200,6 +236,18 @@ def test_who_said_it_and_quiz(stances):
     assert isinstance(quiz, Quiz)
     quiz.choice.value = quiz.answer
     assert quiz.feedback.value.startswith("Right")
+
+
+def test_try_it_values():
+    assert tryit.is_right("06-themes-per-side", {"both": 7, "marketing": 7, "sales": 6})
+    assert tryit.is_right(
+        "06-keys", {"001": ["sales-goals"], "003": ["immediate-results", "long-term-marketing"]}
+    )
+    assert tryit.is_right("06-lonely", ["lead-quality", "time-horizon"])
+    assert tryit.is_right("06-scores", {"000": 0, "001": 2, "002": 0, "003": 0, "004": 1})
+    assert tryit.is_right("06-aida", ["marketing", "sales", "sales"])
+    assert tryit.is_right("06-months", 7)  # 245 euro at 40 a month
+    assert not tryit.is_right("06-months", 6)
 
 
 # --- glossary ----------------------------------------------------------------------------------
@@ -270,3 +318,15 @@ def test_plumb_line_quiz():
     assert quiz.feedback.value.startswith("Not yet")
     quiz.choice.value = quiz.answer
     assert quiz.feedback.value.startswith("Right")
+
+
+def test_every_try_it_check_in_the_notebook_is_registered_and_used():
+    nb = nbformat.read(
+        Path(__file__).resolve().parents[1] / "course" / "06_where_the_articles_meet.ipynb", as_version=4
+    )
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    used = set(re.findall(r'check\("(06-[a-z-]+)"', code))
+    registered = {key for key in tryit.exercises() if key.startswith("06-")}
+    assert used == registered and len(used) >= 5
+    headings = [c for c in nb.cells if "## Try it" in c.source]
+    assert headings and "try-it" in headings[0].metadata.get("tags", [])

@@ -1,8 +1,15 @@
-"""Lesson 5 (article 004): one-to-many vs one-to-one, averages vs details, value vs discounts, TCO."""
+"""Lesson 5 (article 004): one-to-many vs one-to-one, averages vs details, value vs discounts, TCO.
+
+Each widget asks the learner to decide (how to reach people, what to do when a promise is
+tested, which extras to offer, which remedies to give) and shows what follows. The models
+are plain functions; the graded exercises of assignment 5 are not solved here: the
+notebook's *Try it* section teaches their pandas on other columns and questions.
+"""
 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable, Mapping
 
 import ipywidgets as widgets
@@ -11,6 +18,8 @@ import pandas as pd
 
 from .. import datasets
 from ..widgets import Quiz, Sorter, live_view, reasons_by_box
+from . import tryit
+from ._figures import figure_html
 
 COLOURS = {"marketing": "#4c72b0", "sales": "#dd8452", "grey zone": "#999999"}
 
@@ -61,32 +70,52 @@ def hierarchy_quiz() -> Quiz:
 # --- one to many, one to one ------------------------------------------------------------------
 
 
-def reach_html(mode: str, audience: int) -> str:
-    """One sender and its receivers: a broadcast to ``audience`` people or one conversation."""
-    if mode not in ("one-to-many", "one-to-one"):
-        raise ValueError("mode must be 'one-to-many' or 'one-to-one'")
+MINUTES_PER_CONVERSATION = 30
+MODES = ("one-to-many", "one-to-one")
+
+
+def reach_plan(mode: str, audience: int) -> dict[str, object]:
+    """What reaching ``audience`` people costs in each mode, and how well the words fit each one.
+
+    One-to-many: one message, written once, the same for everyone (marketing's mode in 004).
+    One-to-one: one conversation per person, each fitted to that person (sales' mode).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
     if audience < 1:
         raise ValueError("audience must be at least 1")
-    receivers = audience if mode == "one-to-many" else 1
-    shown = min(receivers, 60)
-    people = "🙂" * shown + (f" … and {receivers - shown:,} more" if receivers > shown else "")
-    who, how = (
-        ("marketing", "one message, the same for all") if receivers > 1 else ("sales", "a conversation")
-    )
+    if mode == "one-to-many":
+        return {"messages": 1, "hours": 1.0, "fitted": "to nobody in particular", "side": "marketing"}
+    return {
+        "messages": audience,
+        "hours": audience * MINUTES_PER_CONVERSATION / 60,
+        "fitted": "to each person",
+        "side": "sales",
+    }
+
+
+def reach_html(mode: str, audience: int) -> str:
+    """The plan for ``audience`` people in ``mode``: messages, hours, fit, and whose mode it is."""
+    plan = reach_plan(mode, audience)
+    shown = min(audience, 60)
+    people = "🙂" * shown + (f" … and {audience - shown:,} more" if audience > shown else "")
+    sender = "📣 →" if mode == "one-to-many" else "🗣️ ↔"
+    count = "one message, the same words" if plan["messages"] == 1 else f"{plan['messages']:,} conversations"
     return (
-        f"<p style='font-size:1.3em'>📣 → {people}</p>"
-        f"<p><b>{mode}</b>: {how} ({receivers:,} receiver{'s' if receivers > 1 else ''}): "
-        f"typical of <b>{who}</b>.</p>"
+        f"<p style='font-size:1.3em' aria-hidden='true'>{sender} {people}</p>"
+        f"<p><b>{mode}</b> for {audience:,} people: {count}, fitted {plan['fitted']}, "
+        f"about {plan['hours']:,.1f} hours of work. "
+        f"This is how <b>{plan['side']}</b> works in article 004.</p>"
     )
 
 
 def reach_view() -> widgets.VBox:
-    """Toggle the mode and size the audience."""
+    """Decide how to reach a number of people; see the hours it takes and how well it fits each."""
     controls = {
-        "mode": widgets.ToggleButtons(options=["one-to-many", "one-to-one"], description="Mode"),
-        "audience": widgets.IntSlider(value=40, min=1, max=5000, description="Audience"),
+        "mode": widgets.ToggleButtons(options=list(MODES), description="You choose"),
+        "audience": widgets.IntSlider(value=40, min=1, max=5000, description="People"),
     }
-    return live_view(reach_html, controls, title="Who hears the message?")
+    return live_view(reach_html, controls, title="You must reach these people. How?")
 
 
 MESSAGES = {
@@ -121,28 +150,98 @@ def message_sorter() -> Sorter:
 
 # --- where the story becomes real ---------------------------------------------------------------
 
-PROMISES = {
-    "Coffee as good as in Italy": "the tasting in the customer's own kitchen, with their own staff",
-    "Service within 24 hours": "the first time the machine breaks and the seller's phone number works",
-    "Easy for any employee": "the half-hour training the seller arranges for the night shift",
-    "A partner, not a supplier": "the seller remembering the owner's plans from the last visit",
+PROMISES: dict[str, dict[str, object]] = {
+    "Service within 24 hours": {
+        "moment": "Saturday, 8 a.m.: a café owner calls, the machine has stopped.",
+        "actions": {
+            "send a technician or a loan machine before noon": True,
+            "book the first free repair slot, next Thursday": False,
+            "point to the service page in the brochure": False,
+        },
+    },
+    "Easy for any employee": {
+        "moment": "A hotel's night shift cannot get the milk frother to work.",
+        "actions": {
+            "arrange a half-hour training for the night shift": True,
+            "email the 60-page manual": False,
+            "tell the manager the machine is intuitive": False,
+        },
+    },
+    "A partner, not a supplier": {
+        "moment": "An office customer mentions they are moving to a bigger building.",
+        "actions": {
+            "remember it, and plan the move of the machines with them": True,
+            "send the standard price list": False,
+            "wait for them to ask": False,
+        },
+    },
 }
 
 
-def promise_html(promise: str) -> str:
-    """Where a marketing promise becomes real for one customer."""
+def promise_outcome(promise: str, action: str) -> dict[str, object]:
+    """Whether ``action`` keeps the advertised ``promise`` for this one customer, and what follows."""
     if promise not in PROMISES:
         raise ValueError(f"unknown promise: {promise!r}")
-    return (
-        f"<p>Marketing tells thousands: <i>'{html.escape(promise)}'</i>.</p>"
-        f"<p>It becomes real for one customer in <b>{html.escape(PROMISES[promise])}</b>: a sales moment.</p>"
+    actions = PROMISES[promise]["actions"]
+    if action not in actions:  # type: ignore[operator]
+        raise ValueError(f"unknown action for {promise!r}: {action!r}")
+    kept = bool(actions[action])  # type: ignore[index]
+    if kept:
+        what = (
+            "The promise becomes true for this customer: the sales side made the story real. "
+            "They will repeat the slogan to others as their own experience."
+        )
+    else:
+        what = (
+            "The ad said it to thousands; for this customer it has just turned out false. "
+            "They will repeat the slogan to others as a broken promise."
+        )
+    return {"kept": kept, "what": what}
+
+
+def promise_html(promise: str, action: str | None) -> str:
+    """The moment that tests a promise and, once the learner acts, the consequence."""
+    if promise not in PROMISES:
+        raise ValueError(f"unknown promise: {promise!r}")
+    head = (
+        f"<p>Marketing told thousands: <i>'{html.escape(promise)}'</i>.<br>"
+        f"{html.escape(str(PROMISES[promise]['moment']))}</p>"
     )
+    if action is None:
+        return head + "<p>You are the seller. What do you do?</p>"
+    outcome = promise_outcome(promise, action)
+    verdict = "Promise kept." if outcome["kept"] else "Promise broken."
+    return head + f"<p><b>{verdict}</b> {html.escape(str(outcome['what']))}</p>"
 
 
-def promise_view() -> widgets.VBox:
-    """Pick a promise from the brand story; see the sales moment that makes it true."""
-    promise = widgets.Dropdown(options=list(PROMISES), description="Promise")
-    return live_view(promise_html, {"promise": promise}, title="From story to reality")
+class PromiseView(widgets.VBox):
+    """Pick an advertised promise; act as the seller when it is tested; see whether it comes true."""
+
+    def __init__(self) -> None:
+        self.promise = widgets.Dropdown(options=list(PROMISES), description="The ad")
+        self.action = widgets.RadioButtons(options=[], value=None, description="You")
+        self.action.layout = widgets.Layout(width="max-content")
+        self.html = widgets.HTML()
+        self.promise.observe(self._on_promise, names="value")
+        self.action.observe(self._render, names="value")
+        super().__init__([widgets.HTML("<b>From story to reality</b>"), self.promise, self.action, self.html])
+        self.add_class("mvs-promise")
+        self._on_promise()
+
+    def _on_promise(self, _change: dict | None = None) -> None:
+        self.action.unobserve(self._render, names="value")
+        self.action.options = list(PROMISES[self.promise.value]["actions"])  # type: ignore[arg-type]
+        self.action.value = None
+        self.action.observe(self._render, names="value")
+        self._render()
+
+    def _render(self, _change: dict | None = None) -> None:
+        self.html.value = promise_html(self.promise.value, self.action.value)
+
+
+def promise_view() -> PromiseView:
+    """Pick a promise from the brand story; act when a customer puts it to the test."""
+    return PromiseView()
 
 
 # --- brand and relationships ----------------------------------------------------------------------
@@ -183,45 +282,40 @@ def segment_means(customers: pd.DataFrame | None = None, column: str = "annual_b
     return customers.groupby("segment")[column].mean()
 
 
-def deviation(customer: str, customers: pd.DataFrame | None = None, column: str = "annual_budget") -> float:
-    """How far one customer's ``column`` lies from their segment's average."""
-    customers = datasets.load("segment_customers") if customers is None else customers
+def segment_html(customer: str) -> str:
+    """One customer against the average of their segment: in words, and as dots around a line."""
+    customers = datasets.load("segment_customers")
     rows = customers[customers["customer"] == customer]
     if rows.empty:
         raise ValueError(f"no customer called {customer!r}")
     row = rows.iloc[0]
-    return float(row[column] - segment_means(customers, column)[row["segment"]])
-
-
-def segment_chart(customer: str) -> plt.Figure:
-    """The customer's segment as dots, the segment average as a line, the chosen customer in orange."""
-    customers = datasets.load("segment_customers")
-    row = customers[customers["customer"] == customer].iloc[0]
     peers = customers[customers["segment"] == row["segment"]]
-    mean = segment_means(customers)[row["segment"]]
+    mean = peers["annual_budget"].mean()
+    gap = row["annual_budget"] - mean
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    colours = [COLOURS["sales"] if name == customer else COLOURS["marketing"] for name in peers["customer"]]
-    ax.scatter(peers["annual_budget"], range(len(peers)), color=colours, s=80)
-    ax.set_yticks(range(len(peers)), peers["customer"])
-    ax.axvline(
-        mean, color=COLOURS["marketing"], linestyle="--", label=f"{row['segment']} average: {mean:,.0f}"
+    chosen = peers["customer"] == customer
+    ax.scatter(peers.loc[~chosen, "annual_budget"], peers.loc[~chosen, "customer"], s=80, color="#4c72b0")
+    ax.scatter(
+        peers.loc[chosen, "annual_budget"], peers.loc[chosen, "customer"], s=160, marker="*", color="#dd8452"
     )
+    ax.axvline(mean, color="#4c72b0", linestyle="--", label=f"{row['segment']} average: {mean:,.0f}")
     ax.set_xlabel("annual budget (euro)")
-    ax.set_title(
-        f"{customer}: {deviation(customer):+,.0f} euro from the average\n"
-        f"What no average shows: {row['main_worry']}",
-        fontsize="medium",
-    )
     ax.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
-    return fig
+    text = (
+        f"<p><b>{html.escape(customer)}</b> ({row['segment']}): budget {row['annual_budget']:,} euro, "
+        f"{gap:+,.0f} from the {row['segment']} average of {mean:,.0f}.<br>"
+        f"What no average shows: <i>{html.escape(row['main_worry'])}</i>.</p>"
+    )
+    alt = ", ".join(f"{c} {b:,}" for c, b in zip(peers["customer"], peers["annual_budget"], strict=True))
+    return figure_html(fig, f"Budgets in the {row['segment']} segment, average {mean:,.0f}: {alt}", text)
 
 
 def segment_view() -> widgets.VBox:
     """Pick a customer; compare them with the average of their segment."""
     names = list(datasets.load("segment_customers")["customer"])
     return live_view(
-        segment_chart,
+        segment_html,
         {"customer": widgets.Dropdown(options=names, value="Harbour Roastery", description="Customer")},
         title="The average customer does not exist",
     )
@@ -241,16 +335,20 @@ def mention_shares(posts: Iterable[str], keywords: Iterable[str]) -> dict[str, f
     }
 
 
-def mentions_chart(keywords: str) -> plt.Figure:
-    """Bars of the share of sample posts mentioning each of the comma-separated ``keywords``."""
+def mentions_html(keywords: str) -> str:
+    """The share of sample posts mentioning each comma-separated keyword: a list and bars."""
     words = [w.strip() for w in keywords.split(",") if w.strip()]
+    if not words:
+        return "<p>Type some keywords, separated by commas.</p>"
     shares = mention_shares(datasets.load("coffee_posts")["text"], words)
     fig, ax = plt.subplots(figsize=(6, 2.6))
-    ax.bar(list(shares), list(shares.values()), color=COLOURS["marketing"])
+    ax.bar(list(shares), list(shares.values()), color="#4c72b0")
     ax.set_ylabel("% of posts")
-    ax.set_title("What people expect, in their own posts" if shares else "Type some keywords")
     fig.tight_layout()
-    return fig
+    listed = ", ".join(f"{html.escape(k)} {v:g}%" for k, v in shares.items())
+    return figure_html(
+        fig, f"Share of posts mentioning: {listed}", f"<p>Posts mentioning each word: {listed}.</p>"
+    )
 
 
 def mentions_view() -> widgets.VBox:
@@ -258,7 +356,7 @@ def mentions_view() -> widgets.VBox:
     text = widgets.Text(
         value="clean, warranty, support, taste", description="Keywords", continuous_update=False
     )
-    return live_view(mentions_chart, {"keywords": text}, title="Listening to many customers at once")
+    return live_view(mentions_html, {"keywords": text}, title="Listening to many customers at once")
 
 
 def interest_table(activity: pd.DataFrame, prospect: str) -> pd.DataFrame:
@@ -293,40 +391,74 @@ def profile_view() -> widgets.VBox:
 # --- value instead of discounts ------------------------------------------------------------------
 
 
-def discount_margins(price: float, cost: float, max_pct: int = 40) -> pd.Series:
-    """Margin per sale for every whole discount from 0 to ``max_pct`` percent (index: the discount)."""
-    if not 0 <= max_pct <= 100:
-        raise ValueError(f"max_pct must be between 0 and 100, got {max_pct}")
-    pcts = pd.RangeIndex(0, max_pct + 1, name="discount %")
-    return (price - cost - pcts.to_series(index=pcts) * price / 100).round(2).rename("margin")
+PRICE, COST = 1000, 600  # the coffee machine of section 8: list price and what it costs you
+RIVAL_DISCOUNT_PCT = 15
+EXTRAS = {  # what each extra costs you, and what it is worth to a café owner (euro)
+    "a year of descaling tablets": (20, 90),
+    "a barista course for two staff": (40, 150),
+    "a third year of warranty": (50, 120),
+    "free delivery": (30, 30),
+    "a box of branded cups": (25, 10),
+}
 
 
-def offer_html(discount_pct: int, bonus_cost: int, bonus_value: int) -> str:
-    """Compare a discount with a value offer for a 1000-euro machine that costs 600 to supply."""
-    price, cost = 1000, 600
-    margins = discount_margins(price, cost)
-    cut = margins[discount_pct]
-    bonus = price - cost - bonus_cost
-    gift = price * discount_pct / 100
-    better = "the value offer" if bonus >= cut else "the discount"
-    return (
-        "<table><tr><th></th><th>customer gets</th><th>your margin</th></tr>"
-        f"<tr><td>{discount_pct}% discount</td><td>{gift:,.0f} euro off</td><td>{cut:,.0f}</td></tr>"
-        f"<tr><td>full price + extras</td><td>extras worth {bonus_value:,} euro to them</td>"
-        f"<td>{bonus:,.0f}</td></tr></table>"
-        f"<p>For your margin, <b>{better}</b> is better. Each percent off costs you "
-        f"{margins[0] - margins[1]:,.0f} euro per sale.</p>"
+def offer_outcome(extras: list[str], discount_pct: float = RIVAL_DISCOUNT_PCT) -> dict[str, object]:
+    """The buyer weighs a ``discount_pct`` discount against the full price with ``extras``.
+
+    The buyer takes the value offer when the extras are worth at least as much to them as
+    the discount; you keep the margin of whichever offer the buyer takes.
+    """
+    unknown = sorted(set(extras) - set(EXTRAS))
+    if unknown:
+        raise ValueError(f"unknown extras: {', '.join(unknown)}")
+    cost = sum(EXTRAS[e][0] for e in extras)
+    worth = sum(EXTRAS[e][1] for e in extras)
+    discount = PRICE * discount_pct / 100
+    value_margin, discount_margin = PRICE - COST - cost, PRICE - COST - discount
+    takes_value = bool(extras) and worth >= discount
+    return {
+        "extras cost you": cost,
+        "extras worth to buyer": worth,
+        "discount worth to buyer": discount,
+        "buyer takes": "value offer" if takes_value else "discount",
+        "your margin": value_margin if takes_value else discount_margin,
+        "margin if you discount": discount_margin,
+    }
+
+
+def offer_html(**chosen: bool) -> str:
+    """The learner's value offer against the rival discount: the buyer's choice and your margin."""
+    extras = [name for name, on in chosen.items() if on]
+    out = offer_outcome(extras)
+    head = (
+        f"<p>A rival offers {RIVAL_DISCOUNT_PCT}% off, worth {out['discount worth to buyer']:,.0f} euro "
+        f"to the buyer. Your extras cost you {out['extras cost you']:,} and are worth "
+        f"{out['extras worth to buyer']:,} to the buyer.</p>"
+    )
+    if out["buyer takes"] == "discount":
+        return head + (
+            f"<p>The buyer takes <b>the discount</b>: your offer gives them less. Matching it leaves you "
+            f"{out['your margin']:,.0f} euro. "
+            "Add extras that are worth more to a café than they cost you.</p>"
+        )
+    gain = out["your margin"] - out["margin if you discount"]
+    return head + (
+        f"<p>The buyer takes <b>your value offer</b>, and you keep {out['your margin']:,.0f} euro, "
+        f"{gain:+,.0f} against matching the discount. More for the money, at a fair exchange.</p>"
     )
 
 
 def offer_view() -> widgets.VBox:
-    """Sliders for the discount, what the extras cost you and what they are worth to the customer."""
+    """Put together extras to beat a rival's discount without cutting your price."""
     controls = {
-        "discount_pct": widgets.IntSlider(value=15, min=0, max=40, description="Discount %"),
-        "bonus_cost": widgets.IntSlider(value=60, min=0, max=300, step=10, description="Extra costs you"),
-        "bonus_value": widgets.IntSlider(value=200, min=0, max=600, step=10, description="Worth to buyer"),
+        name: widgets.Checkbox(
+            value=False, description=f"{name} (costs you {c}, worth {w} to the buyer)", indent=False
+        )
+        for name, (c, w) in EXTRAS.items()
     }
-    return live_view(offer_html, controls, title="Discount or more for the money?")
+    for box in controls.values():
+        box.layout = widgets.Layout(width="auto")
+    return live_view(offer_html, controls, title="A rival offers a discount. What do you offer?")
 
 
 # --- total cost of ownership -------------------------------------------------------------------------
@@ -359,31 +491,28 @@ def tco_table(years: int, offers: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.sort_values(column)
 
 
-def tco_chart(years: int) -> plt.Figure:
-    """Bars of sticker price and TCO per offer for ``years``."""
+def tco_html(years: int) -> str:
+    """Sticker price and TCO per offer as a table, a sentence naming the cheapest, and bars."""
     table = tco_table(years)
     fig, ax = plt.subplots(figsize=(6, 2.8))
     x = range(len(table))
     ax.bar([i - 0.2 for i in x], table["sticker price"], width=0.4, label="sticker price", color="#cccccc")
-    ax.bar(
-        [i + 0.2 for i in x],
-        table.iloc[:, 1],
-        width=0.4,
-        label="total cost of ownership",
-        color=COLOURS["sales"],
-    )
+    ax.bar([i + 0.2 for i in x], table.iloc[:, 1], width=0.4, label="total cost of ownership", hatch="//")
     ax.set_xticks(list(x), table.index)
     ax.set_ylabel("euro")
-    ax.set_title(f"Over {years} year(s) the cheapest to own is: {table.index[0]}")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    return fig
+    text = (
+        f"<p>Over {years} year(s) the cheapest to own is <b>{table.index[0]}</b>; "
+        f"the cheapest to buy is {table['sticker price'].idxmin()}.</p>" + table.to_html(border=0)
+    )
+    return figure_html(fig, f"Sticker price and cost of ownership over {years} years", text)
 
 
 def tco_view() -> widgets.VBox:
     """Slide the number of years the customer will use the machine."""
     years = widgets.IntSlider(value=2, min=1, max=10, description="Years", continuous_update=False)
-    return live_view(tco_chart, {"years": years}, title="Price is not cost")
+    return live_view(tco_html, {"years": years}, title="Price is not cost")
 
 
 # --- risk-free ------------------------------------------------------------------------------------
@@ -431,17 +560,18 @@ CORE_TERMS = ("reliable", "local service", "fair price")
 CAMPAIGN = "Reliable machines, local service in every town, and a fair price: that is our promise."
 
 
-def missing_terms(message: str, core_terms: Iterable[str] = CORE_TERMS) -> list[str]:
-    """Core terms that do not occur in ``message`` (capitals ignored), in their given order."""
-    text = message.lower()
-    return [term for term in core_terms if term.lower() not in text]
+def plumb_check(pitch: str) -> dict[str, bool]:
+    """For each of the campaign's core terms: does the pitch carry it (capitals ignored)?"""
+    text = pitch.lower()
+    return {term: term in text for term in CORE_TERMS}
 
 
 def plumb_html(pitch: str) -> str:
     """Check a seller's pitch against the campaign's core terms."""
-    missing = missing_terms(pitch)
-    if not missing:
+    found = plumb_check(pitch)
+    if all(found.values()):
         return "<p>Same plumb line: the pitch carries every core term of the campaign.</p>"
+    missing = [term for term, ok in found.items() if not ok]
     return "<p>The pitch drifts from the plumb line; it never says: " + ", ".join(missing) + ".</p>"
 
 
@@ -454,3 +584,80 @@ def plumb_view() -> widgets.VBox:
         layout={"width": "90%"},
     )
     return live_view(plumb_html, {"pitch": pitch}, title=f"Campaign: '{CAMPAIGN}'")
+
+
+# --- Try it: small pandas exercises on the lesson's own data (ungraded) ---------------------------
+
+TRY_ORG = {"designer": "brand team", "brand team": "marketing", "marketing": "ceo"}
+TRY_PITCHES = [
+    "A reliable machine with local service in your town",
+    "Reliable, with local service and a fair price for a small café",
+    "The fair price of a machine that never lets you down",
+]
+TRY_OFFERED = ["30-day trial", "loan machine during repairs"]
+HOTEL_WORRIES = ["a breakdown stops our business", "nobody will know how to use it", "costs may rise later"]
+
+
+def _chain(org: dict[str, str], start: str) -> list[str]:
+    team, chain = start, []
+    while team in org and org[team] not in chain:
+        team = org[team]
+        chain.append(team)
+    return chain
+
+
+def _cups_farthest_below() -> str:
+    customers = datasets.load("segment_customers")
+    gap = customers["cups_per_day"] - customers.groupby("segment")["cups_per_day"].transform("mean")
+    return str(customers.loc[gap.idxmin(), "customer"])
+
+
+def _omar_channels() -> list[str]:
+    activity = datasets.load("prospect_activity")
+    rows = activity[activity["prospect"] == "Omar"]
+    totals = rows.groupby("channel")["visits"].sum().reset_index()
+    return list(totals.sort_values(["visits", "channel"], ascending=[False, True])["channel"].head(2))
+
+
+def _purchases() -> dict[str, int]:
+    offers = datasets.load("tco_offers")
+    return {row["offer"]: math.ceil(7 / row["lifetime_years"]) for _, row in offers.iterrows()}
+
+
+tryit.register(
+    "05-chain",
+    lambda: _chain(TRY_ORG, "designer"),
+    hint="start at 'designer' and follow org[team] while team is a key",
+)
+tryit.register(
+    "05-cups",
+    _cups_farthest_below,
+    hint="cups_per_day minus groupby('segment')['cups_per_day'].transform('mean'); idxmin() gives the row",
+)
+tryit.register(
+    "05-mentions",
+    lambda: {
+        k: int(datasets.load("coffee_posts")["text"].str.contains(k, case=False, regex=False).sum())
+        for k in ("machine", "coffee")
+    },
+    hint="{k: int(posts.str.contains(k, case=False, regex=False).sum()) for k in [...]}",
+)
+tryit.register(
+    "05-channels",
+    _omar_channels,
+    hint="Omar's rows; groupby('channel'), sum the visits; sort by visits (high first) then channel; head(2)",
+)
+tryit.register(
+    "05-margin", lambda: round(480 * (1 - 12.5 / 100) - 300, 2), hint="price * (1 - pct / 100) - cost"
+)
+tryit.register("05-purchases", _purchases, hint="math.ceil(7 / lifetime_years) for every row of the offers")
+tryit.register(
+    "05-uncovered",
+    lambda: sorted(set(HOTEL_WORRIES) - {REMEDIES[name] for name in TRY_OFFERED}),
+    hint="the worries removed are {REMEDIES[r] for r in offered}; subtract that set, then sorted()",
+)
+tryit.register(
+    "05-plumb",
+    lambda: [all(term in pitch.lower() for term in CORE_TERMS) for pitch in TRY_PITCHES],
+    hint="for each pitch: all(term in pitch.lower() for term in lesson.CORE_TERMS)",
+)

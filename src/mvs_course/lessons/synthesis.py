@@ -1,12 +1,16 @@
 """Lesson 6 (all five articles): where the authors agree, where they differ, and your own view.
 
 The model works on two tables made for the course: ``claims`` (one row per checklist claim)
-and ``stances`` (each article's position on a few open questions). Widgets stay thin.
+and ``stances`` (each article's position on a few open questions, with the paragraph it
+rests on, or ``not addressed``). Themes are our own grouping, made to compare the articles;
+they are not the authors'. Widgets stay thin. The graded exercises of assignment 6 are not
+solved here: the notebook's *Try it* section teaches their pandas on other questions.
 """
 
 from __future__ import annotations
 
 import html
+import math
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -14,6 +18,7 @@ import pandas as pd
 
 from .. import datasets
 from ..widgets import Quiz, Sorter, live_view
+from . import tryit
 
 ARTICLES = {
     "000": "Dutch blog on personal branding",
@@ -51,8 +56,12 @@ def load_claims() -> pd.DataFrame:
 
 
 def load_stances() -> pd.DataFrame:
-    """Each article's stance on each open question (``not addressed`` when it is silent)."""
-    return _articles(datasets.load("stances")).fillna({"claim": "", "note": ""})
+    """Each article's stance on each open question (``not addressed`` when it is silent).
+
+    ``where`` names the place in the article a stance rests on and ``note`` says in our words
+    what the article says there (or why the question is left open).
+    """
+    return _articles(datasets.load("stances")).fillna({"claim": "", "where": "", "note": ""})
 
 
 def _check_article(article: str) -> str:
@@ -68,6 +77,14 @@ def _check_theme(theme: str) -> str:
 
 
 # --- the big table ------------------------------------------------------------------------
+
+
+def theme_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """Our themes as a table: what each covers, and how many claims we filed under it."""
+    counts = claims.groupby("theme").size().rename("claims")
+    table = pd.DataFrame({"our theme": list(THEMES), "covers": list(THEMES.values())})
+    table = table.join(counts, on="our theme").fillna({"claims": 0})
+    return table.astype({"claims": int})
 
 
 def article_overview(claims: pd.DataFrame) -> pd.DataFrame:
@@ -224,11 +241,24 @@ def positions(stances: pd.DataFrame, question: str) -> dict[str, str]:
     return dict(zip(rows["article"], rows["stance"], strict=True))
 
 
-def disputed(stances: pd.DataFrame) -> list[str]:
-    """Questions on which the articles that speak to them take two or more positions."""
-    spoken = stances[stances["stance"] != NOT_ADDRESSED]
-    spread = spoken.groupby("question", sort=False)["stance"].nunique()
-    return [q for q in questions(stances) if spread.get(q, 0) > 1]
+def dispute_table(stances: pd.DataFrame) -> pd.DataFrame:
+    """One row per question: how many articles speak to it, who takes which position, and
+    whether those who speak disagree (``disputed``). Silence is not a position."""
+    rows = []
+    for question, (prompt, options) in questions(stances).items():
+        said = positions(stances, question)
+        camps = {o: [a for a, s in said.items() if s == o] for o in options}
+        rows.append(
+            {
+                "question": question,
+                "prompt": prompt,
+                "speaking": len(said),
+                "positions": "; ".join(f"{o}: {', '.join(a)}" for o, a in camps.items() if a),
+                "silent": ", ".join(a for a in ARTICLES if a not in said),
+                "disputed": sum(bool(a) for a in camps.values()) > 1,
+            }
+        )
+    return pd.DataFrame(rows).set_index("question")
 
 
 def agreement(stances: pd.DataFrame, picks: dict[str, str | None]) -> pd.Series:
@@ -246,11 +276,17 @@ def reveal_html(stances: pd.DataFrame, question: str, pick: str | None) -> str:
         return f"<p>{html.escape(prompt)} Choose your position to see the authors'.</p>"
     rows = stances[stances["question"] == question]
     items = []
-    for article, stance, note in zip(rows["article"], rows["stance"], rows["note"], strict=True):
-        mark = "✔ agrees with you" if stance == pick else ("–" if stance == NOT_ADDRESSED else "✘ differs")
+    for article, stance, where, note in zip(
+        rows["article"], rows["stance"], rows["where"], rows["note"], strict=True
+    ):
+        if stance == NOT_ADDRESSED:
+            mark = "– silent"
+        else:
+            mark = "✔ agrees with you" if stance == pick else "✘ differs"
+        place = f" <small>(article {article}, {html.escape(where)})</small>" if where else ""
         items.append(
             f"<li><b>{article}</b> ({html.escape(ARTICLES[article])}): <i>{html.escape(stance)}</i>. "
-            f"{html.escape(note)} <span>{mark}</span></li>"
+            f"{html.escape(note)}{place} <span>{mark}</span></li>"
         )
     return f"<p>You chose <b>{html.escape(pick)}</b>.</p><ul>{''.join(items)}</ul>"
 
@@ -348,7 +384,73 @@ def consensus_quiz() -> Quiz:
                 "Yes: the closest the five authors come to agreeing."
             ),
             "Marketing is a science; selling is an art": "No: only 003 says so, and 000 leans the other way.",
-            "Marketing should train the sellers": "No: that is 002 alone, and 004 rejects any hierarchy.",
+            "Marketing should train the sellers": (
+                "No: that is 002 alone, and 004 says sales does not work under marketing."
+            ),
         },
         answer="Marketing tells stories; selling works with one person's questions and situation",
     )
+
+
+# --- Try it: small pandas exercises on the lesson's own data (ungraded) ---------------------------
+
+TRY_PICKS = {"who-asks": "the customer", "who-leads": "peers"}
+AIDA_OWNER = {"attention": "marketing", "interest": "marketing", "decision": "sales", "action": "sales"}
+TRY_TOOL = {"price": 200, "extras": {"training": 30, "delivery": 15}, "problem_per_month": 40}
+
+
+def _themes_per_side() -> dict[str, int]:
+    counts = load_claims().groupby("side")["theme"].nunique()
+    return {side: int(n) for side, n in counts.items()}
+
+
+def _keys_on(theme: str) -> dict[str, list[str]]:
+    claims = load_claims()
+    rows = claims[claims["theme"] == theme]
+    return {article: sorted(keys) for article, keys in rows.groupby("article")["key"]}
+
+
+def _lonely_questions() -> list[str]:
+    stances = load_stances()
+    spoken = stances[stances["stance"] != NOT_ADDRESSED]
+    speaking = spoken.groupby("question")["article"].nunique()
+    return sorted(speaking[speaking == 1].index)
+
+
+def _scores() -> dict[str, int]:
+    stances = load_stances()
+    rows = stances[stances["question"].isin(TRY_PICKS)]
+    same = rows["stance"] == rows["question"].map(TRY_PICKS)
+    return {article: int(n) for article, n in same.groupby(rows["article"]).sum().items()}
+
+
+tryit.register(
+    "06-themes-per-side",
+    _themes_per_side,
+    hint="claims.groupby('side')['theme'].nunique(), then a dict comprehension with int(n)",
+)
+tryit.register(
+    "06-keys",
+    lambda: _keys_on("time"),
+    hint="keep the rows whose theme is 'time'; {a: sorted(k) for a, k in rows.groupby('article')['key']}",
+)
+tryit.register(
+    "06-lonely",
+    _lonely_questions,
+    hint="drop the 'not addressed' rows, count articles per question with nunique(), keep those equal to 1",
+)
+tryit.register(
+    "06-scores",
+    _scores,
+    hint="rows of the picked questions; stance == question.map(TRY_PICKS); group by article and sum",
+)
+tryit.register(
+    "06-aida",
+    lambda: [AIDA_OWNER[step.strip().lower()] for step in [" Attention", "ACTION", "decision "]],
+    hint="for each step: .strip().lower(), then look it up in AIDA_OWNER",
+)
+tryit.register(
+    "06-months",
+    lambda: math.ceil((TRY_TOOL["price"] + sum(TRY_TOOL["extras"].values())) / TRY_TOOL["problem_per_month"]),
+    hint="total = price + sum(extras.values()); the first whole month with months * 40 >= total",
+)

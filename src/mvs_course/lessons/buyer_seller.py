@@ -236,10 +236,14 @@ def premium_chart(shoes: pd.DataFrame | None = None) -> plt.Figure:
         table["model"],
         table["generic_price"] - table["production_cost"],
         bottom=table["production_cost"],
+        hatch="..",
         label="generic margin",
     )
-    ax.bar(table["model"], table["premium"], bottom=table["generic_price"], label="brand premium")
+    ax.bar(table["model"], table["premium"], bottom=table["generic_price"], hatch="//", label="brand premium")
+    for x, (price, premium) in enumerate(zip(table["branded_price"], table["premium"], strict=True)):
+        ax.text(x, price, f"+€{premium} brand", ha="center", va="bottom", fontsize="small")
     ax.set_ylabel("euro")
+    ax.set_ylim(0, 1.2 * table["branded_price"].max())
     ax.set_title("Same factory, same cost: the premium pays for a feeling")
     ax.legend(loc="upper left", fontsize="small")
     fig.tight_layout()

@@ -66,9 +66,53 @@ def _parameters(attribute: str) -> set[str]:
     return names
 
 
+PLAIN_TYPES = {"dict", "list", "set", "tuple", "str", "int", "float", "bool"}
+PLAIN_MAKERS = PLAIN_TYPES | {"sorted", "len", "sum", "round", "range", "zip", "enumerate"}
+PLAIN_VALUES = (ast.Dict, ast.Set, ast.List, ast.Tuple, ast.DictComp, ast.SetComp, ast.ListComp, ast.Constant)
+MODULES = {
+    "math",
+    "re",
+    "statistics",
+    "itertools",
+    "collections",
+    "json",
+    "random",
+    "datetime",
+    "np",
+    "numpy",
+}
+
+
+def plain_names(tree: ast.AST) -> set[str]:
+    """Names that hold plain Python values or modules, so ``name.method`` is not pandas:
+    parameters annotated ``dict``/``list``/..., names assigned a literal or ``set()``/``sorted()``
+    and the like, and imported or well-known modules (``math.ceil`` is not ``Timestamp.ceil``)."""
+    names = set(MODULES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            base = node.annotation.value if isinstance(node.annotation, ast.Subscript) else node.annotation
+            if isinstance(base, ast.Name) and base.id in PLAIN_TYPES:
+                names.add(node.arg)
+        elif (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        ):
+            value = node.value
+            made = (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id in PLAIN_MAKERS
+            )
+            if isinstance(value, PLAIN_VALUES) or made:
+                names.add(node.targets[0].id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return names - {"pd"}
+
+
 def skills(source: str) -> set[str]:
     """``pd.name``, ``.method`` and ``.method(keyword=)`` for every pandas use in ``source``
-    (type annotations such as ``deals: pd.DataFrame`` are not skills and are left out)."""
+    (type annotations such as ``deals: pd.DataFrame`` and methods of plain Python values
+    such as ``seen.add(x)`` on a set are not pandas skills and are left out)."""
     tree = ast.parse(source)
     annotations = {
         id(sub)
@@ -77,9 +121,12 @@ def skills(source: str) -> set[str]:
         if part is not None
         for sub in ast.walk(part)
     }
+    plain = plain_names(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in annotations:
+            continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in plain:
             continue
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id == "pd":
@@ -87,10 +134,11 @@ def skills(source: str) -> set[str]:
             elif node.attr in pandas_attributes():
                 found.add(f".{node.attr}")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            if isinstance(receiver, ast.Name) and receiver.id in plain:
+                continue
             attribute = node.func.attr
-            if attribute in pandas_attributes() or (
-                isinstance(node.func.value, ast.Name) and node.func.value.id == "pd"
-            ):
+            if attribute in pandas_attributes() or (isinstance(receiver, ast.Name) and receiver.id == "pd"):
                 known = _parameters(attribute) or _module_parameters(attribute)
                 found |= {f".{attribute}({k.arg}=)" for k in node.keywords if k.arg in known}
     return found
@@ -134,13 +182,17 @@ def test_skills_are_found_in_code_not_in_strings():
         "d = pd.to_datetime(t['date']).dt.to_period('Q')\n"
         "x = t.agg(wins='sum')\n"
         "s = 'text.merge(on=1)'\n"
-        "def f(t: pd.Series) -> pd.Index: ...\n"
+        "def f(t: pd.Series, org: dict) -> pd.Index:\n"
+        "    seen = set()\n"
+        "    seen.add(org.get('x'))\n"
+        "    return math.ceil(t.iloc[0])\n"
     )
     found = skills(source)
     assert {".groupby", ".groupby(as_index=)", ".sum", "pd.to_datetime", ".dt", ".to_period", ".agg"} <= found
     assert ".agg(wins=)" not in found  # named aggregation: the names are the learner's own
     assert ".merge" not in found and ".merge(on=)" not in found
     assert "pd.Series" not in found and "pd.Index" not in found  # annotations only
+    assert ".iloc" in found and not {".add", ".get", ".ceil"} & found  # set, dict and math methods
 
 
 def test_the_primer_and_lessons_show_code():

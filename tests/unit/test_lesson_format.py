@@ -65,7 +65,7 @@ def good_lesson() -> nbformat.NotebookNode:
         cells=[
             md("nav-header", "[Start page](00_start_here.ipynb)", "nav"),
             md("lesson-about", ABOUT),
-            code("imports", "from mvs_course.lessons import pull_push as lesson"),
+            code("imports", "from mvs_course.lessons import primer as lesson"),
             md("section", "## 1. A section"),
             md("reflection", "### My answer\n\n*…*", "reflection"),
             md("try", "## Try it\n\nExamples.", "try-it"),

@@ -13,25 +13,62 @@ from mvs_course.widgets import Quiz
 matplotlib.use("Agg")
 
 
-def test_handoff_chain_ends_with_sales():
-    assert lesson.HANDOFF[0][1] == "marketing" and lesson.HANDOFF[-1][1] == "sales"
-    assert "<b>Proposition</b> (marketing)" in lesson.handoff_html(2)
+def test_handoff_chain_keeps_the_authors_broad_brand_architecture():
+    assert lesson.HANDOFF[0][1] == "marketing" and lesson.HANDOFF[-1][1] == "sales → marketing"
+    first = lesson.HANDOFF[0][2]
+    assert "does not define" in first and "brands" not in first  # no textbook definition
+    assert "<b>Proposition</b> (marketing)" in lesson.handoff_html()
     with pytest.raises(ValueError):
-        lesson.handoff_html(len(lesson.HANDOFF))
+        lesson.handoff_html("budget")
 
 
-def test_yearly_hours_lost_and_its_view():
-    assert lesson.yearly_hours_lost(2, 5, 10) == 100
-    assert lesson.yearly_hours_lost(1.5, 4) == 1.5 * 4 * 46
-    with pytest.raises(ValueError, match="hours_per_week"):
-        lesson.yearly_hours_lost(-1, 5)
-    with pytest.raises(ValueError, match="hourly_rate"):
-        lesson.waste_html(1, 5, -40)
+def test_handoff_view_breaking_a_link_marks_it_and_checks_the_consequence():
+    view = lesson.handoff_view()
+    view.broken.value = "feedback"
+    assert "✘ broken" in view.chain.value and view.feedback.value == ""
+    view.check_button.click()  # nothing chosen yet: no verdict
+    assert "Pick what follows first" in view.feedback.value
+    wrong = next(c for c in view.consequence.options if c != lesson.BREAKS["feedback"][1])
+    view.consequence.value = wrong
+    view.check_button.click()
+    assert "Not yet" in view.feedback.value and "luck" in view.feedback.value
+    view.consequence.value = lesson.BREAKS["feedback"][1]
+    view.check_button.click()
+    assert "Right" in view.feedback.value
+    view.broken.value = "internal customer"  # a new link to break: the old verdict goes
+    assert view.feedback.value == "" and view.consequence.value is None
+
+
+def test_every_broken_link_has_one_right_consequence():
+    consequences = [c for _, c in lesson.BREAKS.values()]
+    assert len(set(consequences)) == len(consequences)
+    for link, (_, right) in lesson.BREAKS.items():
+        assert lesson.break_feedback(link, right).startswith("<p><b>Right.")
+        others = [c for c in consequences if c != right]
+        assert all("Not yet" in lesson.break_feedback(link, c) for c in others)
+
+
+def test_translation_hours_grow_with_sellers_only_when_sellers_translate():
+    small, large = lesson.translation_hours(3, 2), lesson.translation_hours(3, 20)
+    assert large["sellers"] == 10 * small["sellers"] == 10 * 3 * 2 * 10 * 46 / 60
+    assert large["marketing"] == small["marketing"] == 1.5
+    with pytest.raises(ValueError, match="sellers"):
+        lesson.translation_hours(3, -1)
+
+
+def test_waste_view_reveals_the_cost_only_after_sorting_and_follows_the_team_size():
     view = lesson.waste_view()
-    assert "828 hours" in view.html.value  # 3 h x 6 sellers x 46 weeks
-    assert "€37,260 a year" in view.html.value  # ... x €45
-    view.controls["hours_per_week"].value = 0
-    assert "€0 a year" in view.html.value
+    assert "rephrased 6 times" in view.team.value
+    view.sorter.check_button.click()
+    assert "hours a year" not in view.sorter.feedback.value  # nothing sorted: no reveal yet
+    for item, box in lesson.PRODUCT_KEY.items():
+        view.sorter.toggles[item].value = box
+    view.sorter.check_button.click()
+    assert "about <b>138 hours a year</b>" in view.sorter.feedback.value  # 3 lines x 6 x 10 min x 46
+    view.sellers.value = 12
+    assert "about <b>276 hours a year</b>" in view.sorter.feedback.value
+    assert "<b>1.5 hours</b>" in view.sorter.feedback.value  # marketing's cost does not move
+    assert "our assumption" in view.sorter.feedback.value
 
 
 def test_loop_messages_use_both_directions():
@@ -43,6 +80,15 @@ def test_loop_chart_lights_the_chosen_arrow(message, sender):
     other = "sales" if sender == "marketing" else "marketing"
     assert lesson.loop_chart(message, sender).axes[0].get_title().startswith("Right")
     assert lesson.loop_chart(message, other).axes[0].get_title().startswith("Not this way")
+    assert "<b>Right.</b>" in lesson.loop_text(message, sender)
+    assert f"from {other}" in lesson.loop_text(message, other)
+
+
+def test_loop_view_has_a_text_alternative():
+    view = lesson.loop_view()
+    assert view.html.value.startswith("<p>You send it from marketing to sales")
+    view.controls["sender"].value = "sales"
+    assert "from sales to marketing" in view.html.value
 
 
 def test_loop_chart_rejects_unknown_input():
@@ -87,13 +133,18 @@ def test_crm_view_score_changes_with_filters():
     assert "5 records" in view.html.value and view.html.value != everyone
     view.controls["stale_days"].value = 120
     assert "untouched for 120+ days" in view.html.value
+    assert "<b>(stale)</b>" in everyone and "<b>(vague)</b>" in everyone  # marked in words, not colour alone
 
 
-def test_theory_verdict_flips_only_near_full_self_service():
-    assert lesson.theory_verdict(50).startswith("Only 50%")
-    assert lesson.theory_verdict(98).startswith("98% of revenue arrives with no seller")
+def test_share_bucket_words():
+    assert [lesson.share_bucket(x) for x in (0.05, 0.3, 0.5, 0.9)] == [
+        "under a tenth",
+        "about a quarter",
+        "about half",
+        "most of it",
+    ]
     with pytest.raises(ValueError):
-        lesson.theory_verdict(120)
+        lesson.share_bucket(1.5)
 
 
 def test_signed_value_by_meetings_and_the_theory_view():
@@ -108,11 +159,19 @@ def test_signed_value_by_meetings_and_the_theory_view():
     sample = lesson.signed_value_by_meetings()
     deals = datasets.load("signed_deals")
     assert sample.sum() == deals.loc[deals["stage"] == "signed", "value"].sum()
+    assert "2 of" in lesson.theory_reveal("x", few) and "about a third" not in lesson.theory_reveal("x", few)
+
+
+def test_theory_view_commit_first_then_count_against_value():
     view = lesson.theory_view()
-    assert view.controls["pct"].value == round(100 * sample[0] / sample.sum())
-    assert "<table" in view.html.value and "Only" in view.html.value
-    view.controls["pct"].value = 98
-    assert view.html.value.startswith("<p>98% of revenue")
+    assert view.feedback.value == ""  # nothing shown before the learner commits
+    view.choice.value = "About half"
+    text = view.feedback.value
+    assert text.startswith("Not yet") and "4 of Brewline's 8 signed deals" in text
+    assert "50% of the deals" in text
+    assert "under a tenth of the signed value" in text  # the surprise: half by count, little by value
+    view.choice.value = "Under a tenth"
+    assert view.feedback.value.startswith("Right")
 
 
 def test_core_terms_kept_ignores_case():

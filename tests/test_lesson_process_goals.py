@@ -35,9 +35,31 @@ def test_attainment_text_verdicts():
 
 def test_funnel_view_redraws_with_the_quota_verdict():
     view = lesson.funnel_view()
-    assert "quota missed" in view.result.axes[0].get_title()  # 40 customers against 50
+    text, figure = view.result
+    assert "quota missed" in figure.axes[0].get_title()  # 40 customers against 50
+    assert "quota missed" in view.html.value  # the chart's text alternative says it too
     view.controls["close_pct"].value = 30
-    assert view.result.axes[0].get_title().startswith("60 of 50 customers")
+    assert view.result[1].axes[0].get_title().startswith("60 of 50 customers")
+    assert "60 of 50 customers" in view.html.value
+
+
+def test_funnel_text_names_each_stage_owner_and_the_lever_of_each_rate():
+    text = lesson.funnel_text(20_000, 2.5, 40, 20, 50)
+    assert "qualified 200 (sales)" in text and "leads 500 (marketing)" in text
+    # one point of the small rate (lead rate) moves far more customers than one of the large one
+    assert "lead rate would give +16 customers" in text and "closing rate would give +2" in text
+    assert "+0" in lesson.funnel_text(20_000, 0, 40, 20, 50)  # no leads: no lever on closing
+
+
+def test_funnel_stages_are_told_apart_without_colour():
+    figure = lesson.funnel_chart(20_000, 2.5, 40, 20, 50)
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert labels == [
+        "reached\n(marketing)",
+        "leads\n(marketing)",
+        "qualified\n(sales)",
+        "customers\n(sales)",
+    ]
 
 
 def test_missing_parts_and_message_preview():
@@ -90,9 +112,16 @@ def test_team_totals_per_month_and_quarter_agree():
 
 def test_team_view_switches_period():
     view = lesson.team_view()
-    assert len(view.result.axes[0].patches) == 6
+    assert len(view.result[1].axes[0].patches) == 6
+    assert "2026-05: €19,700 of €22,000 (90%, missed)" in view.html.value  # the opening story's May
     view.controls["period"].value = "Q"
-    assert len(view.result.axes[0].patches) == 2
+    assert len(view.result[1].axes[0].patches) == 2
+    assert "2026Q1: €77,600 of €66,000 (118%, met)" in view.html.value
+
+
+def test_team_chart_says_met_or_missed_on_every_bar():
+    texts = [t.get_text() for t in lesson.team_chart("M").axes[0].texts]
+    assert texts == ["103% met", "123% met", "127% met", "114% met", "90% missed", "65% missed"]
 
 
 def test_tactic_sorter_key_is_complete_and_balanced():
@@ -140,6 +169,8 @@ def test_win_rates_differ_from_win_counts():
 
 def test_shared_data_view_regroups():
     view = lesson.shared_data_view()
-    assert len(view.result.axes[0].patches) == 4  # four lead sources
+    assert len(view.result[1].axes[0].patches) == 4  # four lead sources
+    assert "trade fair: 2 wins of 3 deals" in view.html.value
     view.controls["by"].value = "age_band"
-    assert len(view.result.axes[0].patches) == 3
+    assert len(view.result[1].axes[0].patches) == 3
+    assert "30-44" in view.html.value

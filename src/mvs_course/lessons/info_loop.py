@@ -10,76 +10,203 @@ import pandas as pd
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .. import datasets
-from ..widgets import Quiz, live_view
+from ..widgets import Quiz, Sorter, live_view
+from . import tryit
 
 COLOURS = {"marketing": "#4c72b0", "sales": "#dd8452"}
 
-# --- the hand-off of the proposition ---------------------------------------------------------------
+# --- the hand-off of the proposition: break one link --------------------------------------------------
 
+# (link, who, what the article says about it). The author does not define "brand
+# architecture"; the author uses it broadly for the brand work marketing has done before this post.
 HANDOFF = [
-    ("Brand architecture", "marketing", "How the brands and products of the firm fit together."),
-    ("Positioning", "marketing", "The short form: which place the brand takes in the buyer's mind."),
-    ("Proposition", "marketing", "The promise to the customer, in words a buyer cares about."),
-    ("Hand-off and training", "marketing → sales", "Marketing brings the proposition to the sellers."),
-    ("Sales conversation", "sales", "The seller carries the proposition to one customer's table."),
+    (
+        "Brand architecture",
+        "marketing",
+        "The author's broad name for the brand work marketing did before this post; the post "
+        "itself does not define it.",
+    ),
+    (
+        "Positioning",
+        "marketing",
+        "The author calls it the short form of the brand architecture; both exist to make "
+        "customers more willing to buy.",
+    ),
+    ("Proposition", "marketing", "The convincing offer marketing has built."),
+    (
+        "Hand-off, information, training",
+        "marketing → sales",
+        "Marketing passes the proposition on, feeds the sellers market and customer information, "
+        "and runs or helps run their training.",
+    ),
+    ("At the customer's table", "sales", "The seller has to get the order awarded and signed."),
+    ("Feedback", "sales → marketing", "The sellers report back, among other ways through the CRM."),
 ]
+# link the learner may break -> (what breaking it means, its consequence in the article)
+BREAKS = {
+    "hand-off": (
+        "Marketing keeps the proposition to itself",
+        "Sellers must turn product talk into a message about the customer's problem on their own",
+    ),
+    "information": (
+        "Marketing sends the sellers no market or customer information",
+        "Campaigns miss what buyers need, and the customer drops out of marketing's view",
+    ),
+    "feedback": (
+        "Sellers log only that they spoke to someone, or nothing",
+        "Nobody can tell what worked, so wins are more luck than they seem",
+    ),
+    "internal customer": (
+        "The proposition does not suit the sellers",
+        "Sellers and advertising people rewrite it until its core is lost",
+    ),
+}
+BREAK_LINK = {"hand-off": 3, "information": 3, "feedback": 5, "internal customer": 2}
 
 
-def handoff_html(step: int) -> str:
-    """The hand-off chain with step ``step`` (0-based) highlighted and explained."""
-    if not 0 <= step < len(HANDOFF):
-        raise ValueError(f"step must be between 0 and {len(HANDOFF) - 1}, got {step}")
-    cells = []
-    for i, (name, owner, _) in enumerate(HANDOFF):
-        colour = COLOURS.get(owner, "#55a868")
-        border = "3px solid black" if i == step else "1px solid transparent"
-        cells.append(
-            f"<div style='flex:1;padding:4px;background:{colour};color:white;border:{border}'>{name}</div>"
+def handoff_html(broken: str | None = None) -> str:
+    """The chain as a numbered list with each link's owner; a broken link is marked in words."""
+    if broken is not None and broken not in BREAKS:
+        raise ValueError(f"unknown link {broken!r}; choose one of {', '.join(BREAKS)}")
+    at = BREAK_LINK.get(broken) if broken else None
+    items = []
+    for i, (name, owner, text) in enumerate(HANDOFF):
+        mark = f" <b>✘ broken: {html.escape(BREAKS[broken][0].lower())}</b>" if i == at else ""
+        items.append(f"<li><b>{name}</b> ({owner}): {html.escape(text)}{mark}</li>")
+    return "<ol>" + "".join(items) + "</ol>"
+
+
+def break_feedback(broken: str, consequence: str | None) -> str:
+    """Right or not yet for the consequence the learner picked, then the article's answer."""
+    if consequence is None:
+        return "<p>Pick what follows first, then press Check.</p>"
+    right = BREAKS[broken][1]
+    verdict = "Right." if consequence == right else "Not yet."
+    return f"<p><b>{verdict}</b> In the article: {right.lower()}.</p>"
+
+
+class HandoffView(widgets.VBox):
+    """Break one link of the chain, decide what follows, then check against the article."""
+
+    def __init__(self) -> None:
+        self.broken = widgets.Dropdown(
+            options=[(BREAKS[k][0], k) for k in BREAKS], description="Break", layout={"width": "90%"}
         )
-    name, owner, text = HANDOFF[step]
-    return (
-        "<div style='display:flex;gap:2px'>" + "".join(cells) + "</div>"
-        f"<p><b>{name}</b> ({owner}): {text}</p>"
-    )
+        self.chain = widgets.HTML()
+        consequences = sorted(c for _, c in BREAKS.values())
+        self.consequence = widgets.RadioButtons(
+            options=consequences, value=None, description="", layout={"width": "max-content"}
+        )
+        self.check_button = widgets.Button(
+            description="Check", icon="check", tooltip="Compare with the article"
+        )
+        self.feedback = widgets.HTML()
+        self.feedback.add_class("mvs-feedback")
+        self.broken.observe(self._show, names="value")
+        self.check_button.on_click(self._check)
+        super().__init__(
+            [
+                widgets.HTML("<b>Break one link of the chain: what follows?</b>"),
+                self.broken,
+                self.chain,
+                widgets.HTML("What follows, according to the article?"),
+                self.consequence,
+                self.check_button,
+                self.feedback,
+            ]
+        )
+        self.add_class("mvs-handoff")
+        self._show()
+
+    def _show(self, _change: dict | None = None) -> None:
+        self.chain.value = handoff_html(self.broken.value)
+        self.consequence.value = None
+        self.feedback.value = ""
+
+    def _check(self, _button: widgets.Button | None = None) -> None:
+        self.feedback.value = break_feedback(self.broken.value, self.consequence.value)
 
 
-def handoff_view() -> widgets.VBox:
-    """Walk the chain from brand architecture to the sales conversation."""
-    slider = widgets.IntSlider(value=0, min=0, max=len(HANDOFF) - 1, description="Step")
-    return live_view(handoff_html, {"step": slider}, title="From brand architecture to the customer's table")
+def handoff_view() -> HandoffView:
+    """Walk the chain from brand architecture to the customer's table by breaking one link."""
+    return HandoffView()
 
 
-# --- the cost of being out of tune -------------------------------------------------------------------
+# --- the cost of being out of tune: who translates product talk? -----------------------------------------
+
+PRODUCT_LINES = {
+    "grinder": "Ceramic conical grinder with 18 settings",
+    "queue": "No queue at the machine during the morning break",
+    "boilers": "Twin boilers of 1.8 litres each",
+    "service": "If it breaks, it is fixed within one working day",
+    "tank": "A 4-litre water tank with a level sensor",
+}
+PRODUCT_KEY = {
+    "grinder": "product talk",
+    "boilers": "product talk",
+    "tank": "product talk",
+    "queue": "the buyer's problem",
+    "service": "the buyer's problem",
+}
+MINUTES_PER_SELLER = 10  # our assumption: a seller's time a week to rephrase one product-talk line
+MINUTES_AT_MARKETING = 30  # our assumption: marketing rephrases a line once
+WEEKS = 46
 
 
-def yearly_hours_lost(hours_per_week: float, people: int, weeks: int = 46) -> float:
-    """Working hours a team loses in a year when ``people`` each lose ``hours_per_week``."""
-    for name, value in (("hours_per_week", hours_per_week), ("people", people), ("weeks", weeks)):
+def translation_hours(product_lines: int, sellers: int, weeks: int = WEEKS) -> dict[str, float]:
+    """Hours a year spent rephrasing product talk: by every seller on their own, or once by marketing."""
+    for name, value in (("product_lines", product_lines), ("sellers", sellers), ("weeks", weeks)):
         if value < 0:
             raise ValueError(f"{name} cannot be negative, got {value}")
-    return float(hours_per_week * weeks * people)
+    return {
+        "sellers": product_lines * sellers * MINUTES_PER_SELLER * weeks / 60,
+        "marketing": product_lines * MINUTES_AT_MARKETING / 60,
+    }
 
 
-def waste_html(hours_per_week: float, people: int, hourly_rate: int) -> str:
-    """One sentence with the hours lost in a year and what they cost."""
-    if hourly_rate < 0:
-        raise ValueError(f"hourly_rate cannot be negative, got {hourly_rate}")
-    hours = yearly_hours_lost(hours_per_week, people)
+def waste_reveal(choices: dict[str, str | None], sellers: int) -> str:
+    """After sorting: what the product-talk lines cost when each seller rephrases them alone."""
+    product = [k for k, box in PRODUCT_KEY.items() if box == "product talk"]
+    hours = translation_hours(len(product), sellers)
     return (
-        f"<p>{people} sellers each spend {hours_per_week:g} h a week rewriting product talk into "
-        f"customer language or chasing campaigns that miss the buyer: {hours:,.0f} hours in 46 "
-        f"working weeks. At €{hourly_rate}/h that is <b>€{hours * hourly_rate:,.0f} a year</b>.</p>"
+        f"<p>{len(product)} of marketing's {len(PRODUCT_LINES)} lines are product talk. Each of the "
+        f"{sellers} sellers rephrases them for customers on their own: about "
+        f"<b>{hours['sellers']:,.0f} hours a year</b> for the team. Rephrased once, by marketing: "
+        f"about <b>{hours['marketing']:,.1f} hours</b>, however many sellers there are.</p>"
+        f"<p><i>The minutes are our assumption ({MINUTES_PER_SELLER} per line per seller a week, "
+        f"{MINUTES_AT_MARKETING} per line once); the article gives no figures, only that much time "
+        "and money is lost.</i></p>"
     )
 
 
-def waste_view() -> widgets.VBox:
-    """Sliders for hours, people and rate."""
-    controls = {
-        "hours_per_week": widgets.FloatSlider(value=3, min=0, max=20, step=0.5, description="Hours/week"),
-        "people": widgets.IntSlider(value=6, min=1, max=50, description="Sellers"),
-        "hourly_rate": widgets.IntSlider(value=45, min=10, max=150, step=5, description="€ per hour"),
-    }
-    return live_view(waste_html, controls, title="What being out of tune costs")
+class WasteView(widgets.VBox):
+    """Sort marketing's lines, then move the team size: only one of the two costs grows."""
+
+    def __init__(self) -> None:
+        self.sellers = widgets.IntSlider(value=6, min=1, max=50, description="Sellers")
+        self.team = widgets.HTML()
+        self.sorter = Sorter(
+            PRODUCT_LINES,
+            ["product talk", "the buyer's problem"],
+            PRODUCT_KEY,
+            title="Marketing's launch lines: product talk, or the buyer's problem?",
+            reveal=lambda choices: waste_reveal(choices, self.sellers.value),
+        )
+        self.sellers.observe(self._team_changed, names="value")
+        super().__init__([self.sorter, self.sellers, self.team])
+        self.add_class("mvs-waste")
+        self._team_changed()
+
+    def _team_changed(self, _change: dict | None = None) -> None:
+        n = self.sellers.value
+        self.team.value = f"<p>Team of {n} sellers: every product-talk line is rephrased {n} times.</p>"
+        if self.sorter.feedback.value:
+            self.sorter.check_button.click()
+
+
+def waste_view() -> WasteView:
+    """Decide which lines are product talk; the cost of leaving the translation to sellers follows."""
+    return WasteView()
 
 
 # --- the information loop ----------------------------------------------------------------------------
@@ -135,7 +262,21 @@ def loop_view() -> widgets.VBox:
         ),
         "sender": widgets.ToggleButtons(options=["marketing", "sales"], description="Sent by"),
     }
-    return live_view(loop_chart, controls, title="The information loop: who sends what to whom?")
+    return live_view(
+        lambda message, sender: (loop_text(message, sender), loop_chart(message, sender)),
+        controls,
+        title="The information loop: who sends what to whom?",
+    )
+
+
+def loop_text(message: str, sender: str) -> str:
+    """The loop chart in words: the learner's arrow and whether it is the right one."""
+    if message not in LOOP_MESSAGES:
+        raise ValueError(f"unknown message: {message!r}")
+    right = LOOP_MESSAGES[message]
+    receiver = "sales" if sender == "marketing" else "marketing"
+    verdict = "Right." if right == sender else "Not this way."
+    return f"<p>You send it from {sender} to {receiver}. <b>{verdict}</b> {LOOP_WHY[right]}</p>"
 
 
 # --- CRM notes quality -------------------------------------------------------------------------------
@@ -185,15 +326,18 @@ def crm_html(seller: str, segment: str, stale_days: int, min_words: int, today: 
         note = (
             html.escape(str(rec["note"])) if not blank(pd.Series([rec["note"]])).iloc[0] else "<i>(empty)</i>"
         )
-        style = "background:#f8d7da" if flag["vague note"] else ""
-        age_style = "background:#ffe5cc" if flag["stale"] else ""
+        style = "background:#f8d7da;color:#111" if flag["vague note"] else ""
+        age_style = "background:#ffe5cc;color:#111" if flag["stale"] else ""
+        note += " <b>(vague)</b>" if flag["vague note"] else ""
+        age = f"{flag['days untouched']}" + (" <b>(stale)</b>" if flag["stale"] else "")
         rows.append(
             f"<tr><td>{rec['record']}</td><td>{rec['seller']}</td><td>{flag['blank fields']}</td>"
-            f"<td style='{style}'>{note}</td><td style='{age_style}'>{flag['days untouched']}</td></tr>"
+            f"<td style='{style}'>{note}</td><td style='{age_style}'>{age}</td></tr>"
         )
     return (
         f"<p>CRM quality score for this selection: <b>{crm_score(flags)}/100</b> "
-        f"({len(crm)} records; red = vague note, orange = untouched for {stale_days}+ days).</p>"
+        f"({len(crm)} records; marked vague: a note under {min_words} words; "
+        f"marked stale: untouched for {stale_days}+ days).</p>"
         "<table><tr><th>record</th><th>seller</th><th>blank fields</th><th>note</th>"
         "<th>days untouched</th></tr>" + "".join(rows) + "</table>"
     )
@@ -211,22 +355,7 @@ def crm_view() -> widgets.VBox:
     return live_view(crm_html, controls, title="CRM notes quality explorer (today is 30 June 2026)")
 
 
-# --- theory and practice -----------------------------------------------------------------------------
-
-
-def theory_verdict(self_serve_pct: float) -> str:
-    """Whether marketing could afford to look down on selling, given self-serve revenue."""
-    if not 0 <= self_serve_pct <= 100:
-        raise ValueError("self_serve_pct must be between 0 and 100")
-    if self_serve_pct >= 95:
-        return (
-            f"{self_serve_pct:.0f}% of revenue arrives with no seller involved: here marketing really "
-            "makes customers come by themselves, and the sellers' role is small."
-        )
-    return (
-        f"Only {self_serve_pct:.0f}% of revenue arrives by itself. The other {100 - self_serve_pct:.0f}% "
-        "still needs a seller at the customer's table to get the order signed."
-    )
+# --- theory and practice: count or value? -------------------------------------------------------------
 
 
 def signed_value_by_meetings(deals: pd.DataFrame | None = None) -> pd.Series:
@@ -236,18 +365,48 @@ def signed_value_by_meetings(deals: pd.DataFrame | None = None) -> pd.Series:
     return won.groupby("sales_meetings")["value"].sum().rename("signed value")
 
 
-def theory_html(pct: float) -> str:
-    """The verdict for a self-serve share, above the sample's signed value per number of meetings."""
-    table = signed_value_by_meetings().rename_axis("sales meetings").to_frame()
-    return f"<p>{theory_verdict(pct)}</p><p>Brewline's signed deals:</p>" + table.to_html()
+def share_bucket(share: float) -> str:
+    """A share in rough words (the lesson shows rough sizes, the assignment computes exact ones)."""
+    if not 0 <= share <= 1:
+        raise ValueError(f"share must be between 0 and 1, got {share}")
+    if share < 0.1:
+        return "under a tenth"
+    if share < 0.35:
+        return "about a quarter"
+    if share < 0.65:
+        return "about half"
+    return "most of it"
 
 
-def theory_view() -> widgets.VBox:
-    """Slide the self-serve share; the verdict changes only near 100%."""
-    by_meetings = signed_value_by_meetings()
-    start = round(100 * by_meetings.get(0, 0) / by_meetings.sum())
-    slider = widgets.FloatSlider(value=start, min=0, max=100, step=1, description="Self-serve %")
-    return live_view(theory_html, {"pct": slider}, title="Could marketing do without sellers?")
+def theory_reveal(_choice: str, deals: pd.DataFrame | None = None) -> str:
+    """Deals without a meeting: their share of the count and, in rough words, of the value."""
+    deals = datasets.load("signed_deals") if deals is None else deals
+    signed = deals[deals["stage"] == "signed"]
+    alone = signed["sales_meetings"] == 0
+    by_meetings = signed_value_by_meetings(deals)
+    value_share = by_meetings.get(0, 0) / by_meetings.sum()
+    return (
+        f"<p>{alone.sum()} of Brewline's {len(signed)} signed deals closed with no sales meeting: "
+        f"{100 * alone.mean():.0f}% of the deals. Their value is {share_bucket(value_share)} of the "
+        "signed value. Small orders may come in by themselves; the large ones were signed after a "
+        "seller sat at the customer's table. (Our made-up data; the article gives no numbers.)</p>"
+    )
+
+
+def theory_view() -> Quiz:
+    """Marketing's claim about self-serve deals: commit to a guess about value, then see the data."""
+    return Quiz(
+        "Marketing reports: half of Brewline's signed deals closed without any sales meeting. "
+        "What share of the signed value do you expect those deals to hold?",
+        {
+            "About half": "Not by value: the deals that close alone are the small ones.",
+            "About a quarter": "Less than that: the deals that close alone are the small ones.",
+            "Under a tenth": "Counting deals and counting value tell different stories here.",
+        },
+        answer="Under a tenth",
+        title="Could marketing do without sellers?",
+        reveal=theory_reveal,
+    )
 
 
 # --- the internal customer -----------------------------------------------------------------------------
@@ -304,3 +463,69 @@ def internal_quiz() -> Quiz:
         },
         answer="So sellers use the proposition as it is instead of rewriting it",
     )
+
+
+# --- Try it: the pandas of assignment 3, on this lesson's data ----------------------------------------
+# Each exercise is a smaller cousin of a graded one; the expected values are not graded answers.
+
+TODAY = "2026-06-30"
+
+
+def _crm() -> pd.DataFrame:
+    return datasets.load("crm_records")
+
+
+def _fresh_records() -> list[str]:
+    crm = _crm()
+    age = (pd.Timestamp(TODAY) - pd.to_datetime(crm["last_update"])).dt.days
+    return sorted(crm.loc[age <= 7, "record"])
+
+
+def _won_by_seller() -> dict[str, int]:
+    crm = _crm()
+    return {seller: int((rows["outcome"] == "won").sum()) for seller, rows in crm.groupby("seller")}
+
+
+def _top_need(seller: str) -> str:
+    needs = _crm().loc[lambda crm: crm["seller"] == seller, "need"].dropna()
+    return str(needs.value_counts().sort_index().idxmax())
+
+
+tryit.register(
+    "03-blank-contacts",
+    lambda: int(_crm()["contact"].fillna("").astype(str).str.strip().eq("").sum()),
+    hint=".fillna(''), .astype(str), .str.strip(), then compare with '' and .sum()",
+)
+tryit.register(
+    "03-fresh-records",
+    _fresh_records,
+    hint="age in days: (pd.Timestamp(today) - pd.to_datetime(...)).dt.days; keep age <= 7",
+    unordered=True,
+)
+tryit.register(
+    "03-one-word-notes",
+    lambda: int((_crm()["note"].fillna("").str.split().str.len() == 1).sum()),
+    hint=".str.split() makes a list of words, .str.len() counts them",
+)
+tryit.register(
+    "03-top-need-cy",
+    lambda: _top_need("cy"),
+    hint="cy's rows, the need column, .dropna(), .value_counts(), then .sort_index().idxmax()",
+)
+tryit.register(
+    "03-won-by-seller",
+    _won_by_seller,
+    hint="loop over crm.groupby('seller') and count outcome == 'won' in each group",
+)
+tryit.register(
+    "03-hotel-signed-value",
+    lambda: int(
+        datasets.load("signed_deals").query("segment == 'hotels' and stage == 'signed'")["value"].sum()
+    ),
+    hint="keep the rows where segment is 'hotels' and stage is 'signed', then sum value",
+)
+tryit.register(
+    "03-training-notes",
+    lambda: int(_crm()["note"].str.contains("training", case=False, na=False).sum()),
+    hint=".str.contains('training', case=False, na=False), then .sum()",
+)

@@ -10,8 +10,10 @@ import pandas as pd
 
 from .. import datasets
 from ..widgets import Quiz, Sorter, live_view
+from . import tryit
 
 COLOURS = {"marketing": "#4c72b0", "sales": "#dd8452"}
+HATCHES = {"marketing": "", "sales": "//"}  # the side shows without colour too
 
 # --- two largely independent processes -------------------------------------------------------
 
@@ -36,6 +38,9 @@ def independence_quiz() -> Quiz:
 # --- the funnel: marketing's leads, sales' customers ---------------------------------------------
 
 STAGES = ("reached", "leads", "qualified", "customers")
+# Our reading: "qualified" are the leads sales checked and accepted. Sales does the checking, so
+# the stage is sales' work; the share that passes is sales' verdict on marketing's leads, which is
+# why the SLA (section 8) can hold marketing to it. Article 001 does not say who qualifies.
 STAGE_OWNER = {"reached": "marketing", "leads": "marketing", "qualified": "sales", "customers": "sales"}
 
 
@@ -63,15 +68,32 @@ def attainment_text(customers: int, quota: int) -> str:
     return f"{customers} of {quota} customers: {pct:.0f}% of quota, {verdict}"
 
 
+def funnel_text(reached: int, lead_pct: float, qualify_pct: float, close_pct: float, quota: int) -> str:
+    """The funnel in words (the chart's text alternative), and what one more point of each rate adds."""
+    counts = funnel_counts(reached, lead_pct, qualify_pct, close_pct)
+    stages = "; ".join(f"{name} {count:,} ({STAGE_OWNER[name]})" for name, count in counts.items())
+    more_leads = funnel_counts(reached, min(lead_pct + 1, 100), qualify_pct, close_pct)["customers"]
+    more_closes = funnel_counts(reached, lead_pct, qualify_pct, min(close_pct + 1, 100))["customers"]
+    now = counts["customers"]
+    return (
+        f"<p>{stages}. {attainment_text(now, quota)}.</p>"
+        f"<p>One more percentage point of lead rate would give {more_leads - now:+,} customers; "
+        f"one more point of closing rate would give {more_closes - now:+,}.</p>"
+    )
+
+
 def funnel_chart(
     reached: int, lead_pct: float, qualify_pct: float, close_pct: float, quota: int
 ) -> plt.Figure:
-    """Bars per stage coloured by owner (log scale), with the monthly quota as a dashed line."""
+    """Bars per stage, labelled and coloured by owner (log scale), with the monthly quota as a dashed line."""
     counts = funnel_counts(reached, lead_pct, qualify_pct, close_pct)
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    names = list(counts)
+    names = [f"{n}\n({STAGE_OWNER[n]})" for n in counts]
     bars = ax.bar(
-        names, [max(v, 0.8) for v in counts.values()], color=[COLOURS[STAGE_OWNER[n]] for n in names]
+        names,
+        [max(v, 0.8) for v in counts.values()],
+        color=[COLOURS[STAGE_OWNER[n]] for n in counts],
+        hatch=[HATCHES[STAGE_OWNER[n]] for n in counts],
     )
     for bar, value in zip(bars, counts.values(), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{value:,}", ha="center", va="bottom")
@@ -80,14 +102,12 @@ def funnel_chart(
     ax.set_ylim(0.5, max(reached, quota) * 4)
     ax.set_ylabel("people (log scale)")
     ax.set_title(attainment_text(counts["customers"], quota))
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in COLOURS.values()]
-    ax.legend([*handles, ax.lines[0]], ["marketing's part", "sales' part", "sales quota"], fontsize="small")
     fig.tight_layout()
     return fig
 
 
 def funnel_view() -> widgets.VBox:
-    """Sliders for the audience, three conversion rates and the quota; the chart redraws."""
+    """Sliders for the audience, three conversion rates and the quota; the chart and text redraw."""
     pct = {"min": 0, "max": 100, "step": 0.5, "continuous_update": False, "readout_format": ".1f"}
     controls = {
         "reached": widgets.IntSlider(
@@ -98,7 +118,11 @@ def funnel_view() -> widgets.VBox:
         "close_pct": widgets.FloatSlider(value=20, description="→ customer %", **pct),
         "quota": widgets.IntSlider(value=50, min=1, max=300, description="Quota", continuous_update=False),
     }
-    return live_view(funnel_chart, controls, title="Lead funnel: marketing fills it, sales closes it")
+    return live_view(
+        lambda **kw: (funnel_text(**kw), funnel_chart(**kw)),
+        controls,
+        title="Lead funnel: marketing fills it, sales qualifies and closes",
+    )
 
 
 # --- the marketing process -----------------------------------------------------------------------
@@ -244,18 +268,34 @@ def team_totals(
     return pd.DataFrame({"closed": closed, "quota": team_quota}).rename_axis("period")
 
 
-def team_chart(period: str) -> plt.Figure:
-    """Bars of closed value per period with the team quota as a line."""
+def team_text(period: str) -> str:
+    """The team chart in words: closed value, quota and share of quota per period."""
     table = team_totals(period)
+    parts = []
+    for label, closed, quota in zip(table.index, table["closed"], table["quota"], strict=True):
+        verdict = "met" if closed >= quota else "missed"
+        parts.append(f"{label}: €{closed:,} of €{quota:,} ({100 * closed / quota:.0f}%, {verdict})")
+    return "<p>" + "; ".join(parts) + ".</p>"
+
+
+def team_chart(period: str) -> plt.Figure:
+    """Bars of closed value per period with the team quota as a line; each bar says met or missed."""
+    table = team_totals(period)
+    met = table["closed"] >= table["quota"]
     fig, ax = plt.subplots(figsize=(7, 3))
-    colours = [
-        "#55a868" if c >= q else "#c44e52" for c, q in zip(table["closed"], table["quota"], strict=True)
-    ]
-    ax.bar(table.index, table["closed"], color=colours)
+    bars = ax.bar(
+        table.index,
+        table["closed"],
+        color=["#55a868" if m else "#c44e52" for m in met],
+        hatch=["" if m else "xx" for m in met],
+    )
+    for bar, ok, closed, quota in zip(bars, met, table["closed"], table["quota"], strict=True):
+        label = f"{100 * closed / quota:.0f}% {'met' if ok else 'missed'}"
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), label, ha="center", va="bottom")
     ax.axhline(table["quota"].iloc[0], color="black", linestyle="--", label="team quota")
     ax.set_ylabel("closed value (€)")
-    ax.set_title("Green: quota met. Red: missed.")
-    ax.legend(fontsize="small")
+    ax.set_title("Closed value against the team quota")
+    ax.legend(fontsize="small", loc="lower left")
     fig.tight_layout()
     return fig
 
@@ -263,7 +303,11 @@ def team_chart(period: str) -> plt.Figure:
 def team_view() -> widgets.VBox:
     """Switch between monthly and quarterly targets on the sample deals."""
     period = widgets.ToggleButtons(options=[("per month", "M"), ("per quarter", "Q")], description="Targets")
-    return live_view(team_chart, {"period": period}, title="The sales team against its quota")
+    return live_view(
+        lambda period: (team_text(period), team_chart(period)),
+        {"period": period},
+        title="The sales team against its quota",
+    )
 
 
 # --- strategies ----------------------------------------------------------------------------------
@@ -382,6 +426,16 @@ def win_rates(by: str, customers: pd.DataFrame | None = None) -> pd.DataFrame:
     return table
 
 
+def shared_data_text(by: str) -> str:
+    """The charts in words: deals, wins and win rate per group."""
+    table = win_rates(by)
+    parts = [
+        f"{name}: {row.wins} wins of {row.deals} deals (win rate {row[2]:.2f})"
+        for name, row in zip(table.index, table.itertuples(index=False), strict=True)
+    ]
+    return "<p>" + "; ".join(parts) + ".</p>"
+
+
 def shared_data_chart(by: str) -> plt.Figure:
     """Wins and win rate per group, side by side."""
     table = win_rates(by)
@@ -402,4 +456,79 @@ def shared_data_view() -> widgets.VBox:
     by = widgets.Dropdown(
         options=[("lead source", "source"), ("age band", "age_band")], description="Group by"
     )
-    return live_view(shared_data_chart, {"by": by}, title="One data set for both teams")
+    return live_view(
+        lambda by: (shared_data_text(by), shared_data_chart(by)),
+        {"by": by},
+        title="One data set for both teams",
+    )
+
+
+# --- Try it: the pandas of assignment 2, on this lesson's data ----------------------------------------
+# Each exercise is a smaller cousin of a graded one; the expected values are not graded answers.
+
+
+def _deals() -> pd.DataFrame:
+    return datasets.load("seller_deals")
+
+
+def _worst_month() -> str:
+    funnel = datasets.load("lead_funnel_months").set_index("month")
+    return str((funnel["customers"] / funnel["leads"]).idxmin())
+
+
+def _deals_per_month() -> dict[str, int]:
+    deals = _deals()
+    return deals.assign(month=deals["date"].str[:7]).groupby("month").size().to_dict()
+
+
+def _best_half_year() -> str:
+    closed = _deals().groupby("seller", as_index=False)["value"].sum()
+    table = closed.merge(datasets.load("seller_quotas"), on="seller")
+    return str((table["value"] / (6 * table["monthly_quota"])).set_axis(table["seller"]).idxmax())
+
+
+def _team_quarters() -> dict[str, int]:
+    deals = _deals()
+    quarter = pd.to_datetime(deals["date"]).dt.to_period("Q").astype(str)
+    return deals.groupby(quarter)["value"].sum().to_dict()
+
+
+def _good_weeks() -> int:
+    weeks = datasets.load("sla_weeks")
+    return int((weeks["qualified"] / weeks["leads"] >= 0.5).sum())
+
+
+def _outside_target() -> int:
+    return int((~datasets.load("prospect_pool")["in_target"]).sum())
+
+
+tryit.register(
+    "02-worst-month",
+    _worst_month,
+    hint="divide the customers column by the leads column, then .idxmin() names the month",
+)
+tryit.register(
+    "02-deals-per-month",
+    _deals_per_month,
+    hint="a month column from date.str[:7], then .groupby('month').size().to_dict()",
+)
+tryit.register(
+    "02-best-half-year",
+    _best_half_year,
+    hint="sum value per seller, .merge() the quotas on 'seller', divide by six monthly quotas",
+)
+tryit.register(
+    "02-team-quarters",
+    _team_quarters,
+    hint="quarter labels with pd.to_datetime(...).dt.to_period('Q').astype(str), then group and sum",
+)
+tryit.register(
+    "02-good-weeks",
+    _good_weeks,
+    hint="qualified / leads gives a share per week; compare with 0.5 and .sum() the True values",
+)
+tryit.register(
+    "02-outside-target",
+    _outside_target,
+    hint="~ turns True into False; .sum() counts what is left True",
+)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 from IPython.display import display
 
 
 class LiveView(widgets.VBox):
     """Bind ``controls`` (keyword -> widget) to ``render``.
 
-    ``render`` returns an HTML string (shown in ``self.html``) or a matplotlib Figure or
-    anything IPython can display (shown in ``self.output``). The latest result is kept in
+    ``render`` returns an HTML string (shown in ``self.html``), or a matplotlib Figure or
+    anything IPython can display (shown in ``self.output``), or a pair ``(html, figure)``:
+    a chart with its text alternative above it. The latest result is kept in
     ``self.result`` so tests can check the model without a front end.
     """
 
@@ -40,16 +40,27 @@ class LiveView(widgets.VBox):
     def update(self, _change: dict | None = None) -> None:
         values = {name: control.value for name, control in self.controls.items()}
         self.result = self.render(**values)
+        text, shown = "", self.result
         if isinstance(self.result, str):
-            self.html.value = self.result
+            text, shown = self.result, None
+        elif isinstance(self.result, tuple) and len(self.result) == 2 and isinstance(self.result[0], str):
+            text, shown = self.result
+        self.html.value = text
+        if shown is None:
             self.output.clear_output()
             return
-        self.html.value = ""
         self.output.clear_output(wait=True)
         with self.output:
-            display(self.result)
-        if isinstance(self.result, plt.Figure):
-            plt.close(self.result)
+            display(shown)
+        _close_figure(shown)
+
+
+def _close_figure(shown: object) -> None:
+    """Close a displayed matplotlib figure (imports matplotlib only when one was drawn)."""
+    if type(shown).__module__.startswith("matplotlib"):
+        import matplotlib.pyplot as plt
+
+        plt.close(shown)
 
 
 def live_view(

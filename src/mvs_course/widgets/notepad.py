@@ -1,4 +1,11 @@
-"""Notepad: a text box whose content is saved to disk as you type, so nothing is lost."""
+"""Notepad: a text box saved to ~/.mvs_course/notes.json. On its way out.
+
+Lessons keep reflections in markdown cells tagged ``reflection`` (saved with the notebook),
+not in this widget: a note here is lost with a Binder session and missing from downloads.
+``notepad()`` stays only until the last lessons are converted, and ``load_notes`` /
+``save_note`` until the download widget stops keeping the student id here; then this module
+goes.
+"""
 
 from __future__ import annotations
 

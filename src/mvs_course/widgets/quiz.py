@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 
@@ -16,14 +16,24 @@ def quiz_feedback(choice: str | None, answer: str, explanations: Mapping[str, st
 
 
 class Quiz(widgets.VBox):
-    """A RadioButtons question; feedback appears as soon as an option is chosen."""
+    """A RadioButtons question; feedback appears as soon as an option is chosen.
+
+    ``reveal`` (optional) returns HTML shown under the feedback once an option is chosen,
+    whichever it is: what the learner could not see before committing to an answer.
+    """
 
     def __init__(
-        self, question: str, options: Mapping[str, str], answer: str, title: str = "Quick check"
+        self,
+        question: str,
+        options: Mapping[str, str],
+        answer: str,
+        title: str = "Quick check",
+        reveal: Callable[[str], str] | None = None,
     ) -> None:
         """``options`` maps each option text to its explanation; ``answer`` is one of them."""
         self.answer = answer
         self.explanations = dict(options)
+        self.reveal = reveal
         self.choice = widgets.RadioButtons(
             options=list(options), value=None, description="", layout={"width": "max-content"}
         )
@@ -33,4 +43,7 @@ class Quiz(widgets.VBox):
         self.add_class("mvs-quiz")
 
     def _on_choice(self, change: dict) -> None:
-        self.feedback.value = quiz_feedback(change["new"], self.answer, self.explanations)
+        text = quiz_feedback(change["new"], self.answer, self.explanations)
+        if self.reveal is not None and change["new"] is not None:
+            text += self.reveal(change["new"])
+        self.feedback.value = text

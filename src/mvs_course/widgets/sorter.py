@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -47,6 +47,8 @@ class Sorter(widgets.VBox):
 
     ``items`` maps an id to the statement text, ``key`` maps the id to its box and
     ``why`` (optional) maps the id to a one-line explanation shown after checking.
+    ``reveal`` (optional) turns the learner's choices into HTML shown under the score once
+    every item is sorted: the consequence of the decision (commit first, then reveal).
     """
 
     def __init__(
@@ -56,11 +58,15 @@ class Sorter(widgets.VBox):
         key: Mapping[str, str],
         why: Mapping[str, str] | None = None,
         title: str = "Sort the statements",
+        reveal: Callable[[dict[str, str | None]], str] | None = None,
+        check_label: str = "Check my sorting",
     ) -> None:
         self.items = dict(items)
         self.key = dict(key)
         self.why = dict(why or {})
+        self.reveal = reveal
         self.toggles: dict[str, widgets.ToggleButtons] = {}
+        self.labels: dict[str, widgets.HTML] = {}
         rows = []
         for item_id, text in items.items():
             toggle = widgets.ToggleButtons(
@@ -73,9 +79,10 @@ class Sorter(widgets.VBox):
             toggle.add_class("mvs-sorter-choice")
             self.toggles[item_id] = toggle
             label = widgets.HTML(f"<span>{text}</span>", layout=widgets.Layout(width="45%"))
+            self.labels[item_id] = label
             rows.append(widgets.HBox([label, toggle], layout=widgets.Layout(align_items="center")))
         self.check_button = widgets.Button(
-            description="Check my sorting",
+            description=check_label,
             button_style="primary",
             tooltip="Compare your sorting with the lesson's",
             icon="check",
@@ -105,4 +112,7 @@ class Sorter(widgets.VBox):
             lines.append(f"Not yet: '{self.items[item_id]}'. {hint}".rstrip())
         if report.done:
             lines.append("All sorted. Well done!")
-        self.feedback.value = "<br>".join(html.escape(line) for line in lines)
+        text = "<br>".join(html.escape(line) for line in lines)
+        if self.reveal is not None and not report.unanswered:
+            text += self.reveal(self.choices)
+        self.feedback.value = text

@@ -1,0 +1,469 @@
+"""Navigation and lesson format: the repeated parts of the course notebooks, generated and checked.
+
+``update(project)`` rewrites the generated cells (they have fixed ids; edit this module,
+never those cells):
+
+* ``nav-header`` (first cell) and ``nav-footer`` (last cell) of every lesson
+  ``course/NN_*.ipynb`` (NN >= 01) and of the primers ``course/00<letter>_*.ipynb``;
+* ``nav-contents`` (last cell) of the start page ``course/00_start_here.ipynb``.
+
+It also checks that every lesson has the course's lesson format (contract 7 of the plan),
+so that all lessons stay uniform. In order, a lesson notebook has:
+
+1. ``nav-header`` (generated);
+2. a markdown cell with id ``lesson-about``::
+
+       # Lesson N: <title>
+
+       **After this lesson you can**
+
+       - <objective>                     (2 to 4 bullets)
+
+       **Time:** lesson about 40 min, assignment about 45 min
+
+       **Source:** article 000
+       - Title: <title in the original language>
+       - Blog or author: <as the seed names them, or say that it names none>
+       - Date: <a date with its year, or "undated">
+       - Language: <Dutch, Polish, Italian, Spanish, ...>
+       - Who for whom: <one line on who wrote it for whom>
+
+   (labels may be set in italics or bold: ``- *Title:* ...``);
+3. the lesson's sections, with at least one markdown cell tagged ``reflection`` that the
+   learner edits (no notepad widget);
+4. a ``## Try it`` section: a markdown cell tagged ``try-it`` starting with ``## Try it``;
+   every markdown cell after it is tagged ``try-it`` (or ``reflection``); worked pandas
+   examples (code cells), each followed by a tiny exercise: a code cell calling
+   ``check("NN-<name>", answer)`` of :mod:`mvs_course.lessons.tryit`, where NN is the lesson
+   number and the key is registered by the lesson module;
+5. a markdown cell with id ``lesson-keypoints``: ``## Key points`` with 3 to 5 bullets, and
+   ``## Further reading`` (at least one bullet) where the article points further;
+6. ``nav-footer`` (generated).
+
+``python -m mvs_course.authoring.nav [--check] [PROJECT]`` runs the same from a shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib
+import os
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_markdown_cell
+
+START_NAME = "00_start_here.ipynb"
+GLOSSARY_NAME = "glossary.ipynb"
+LESSON_GLOB = "[0-9][0-9]_*.ipynb"
+PRIMER_GLOB = "00[a-z]_*.ipynb"
+
+ABOUT_ID = "lesson-about"
+KEYPOINTS_ID = "lesson-keypoints"
+TRY_IT_TAG = "try-it"
+REFLECTION_TAG = "reflection"
+SOURCE_LABELS = ("Title", "Blog or author", "Date", "Language", "Who for whom")
+LANGUAGES = {
+    "Dutch", "Polish", "Italian", "Spanish", "English", "German", "French", "Portuguese", "Turkish",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int
+    path: Path
+    title: str
+    assignment: Path | None  # the release notebook, exercises/<assignment>/<name>.ipynb
+
+
+# --- finding the notebooks --------------------------------------------------------------------
+
+
+def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and not cell.get("id", "").startswith("nav-"):
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def lessons(project: Path, course: Path | None = None) -> list[Lesson]:
+    """Every lesson in course order, with its title and its assignment (if any)."""
+    project = Path(project)
+    course = course or project / "course"
+    found = []
+    for path in sorted(course.glob(LESSON_GLOB)):
+        number = int(path.name[:2])
+        if number == 0:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        sources = sorted((project / "solutions").glob(f"{path.name[:2]}_*/*.ipynb"))
+        release = None
+        if sources:
+            release = project / "exercises" / sources[0].parent.name / sources[0].name
+        found.append(Lesson(number, path, _title(nb, path.stem), release))
+    return found
+
+
+def primers(course: Path) -> list[tuple[Path, str]]:
+    """The primer notebooks (``00b_*.ipynb`` and so on) with their titles, in order."""
+    return [(p, _title(nbformat.read(p, as_version=4), p.stem)) for p in sorted(course.glob(PRIMER_GLOB))]
+
+
+# --- the generated cells ------------------------------------------------------------------------
+
+
+def _rel(target: Path, start: Path) -> str:
+    return Path(os.path.relpath(target, start.parent)).as_posix()
+
+
+def header(lesson: Lesson, all_lessons: list[Lesson], course: Path) -> str:
+    i = all_lessons.index(lesson)
+    parts = [f"[Start page]({_rel(course / START_NAME, lesson.path)})"]
+    parts.append(f"Lesson {lesson.number} of {len(all_lessons)}")
+    if (course / GLOSSARY_NAME).exists():
+        parts.append(f"[Glossary]({_rel(course / GLOSSARY_NAME, lesson.path)})")
+    if i > 0:
+        parts.append(f"[Previous: {all_lessons[i - 1].title}]({all_lessons[i - 1].path.name})")
+    if i + 1 < len(all_lessons):
+        parts.append(f"[Next: {all_lessons[i + 1].title}]({all_lessons[i + 1].path.name})")
+    return " · ".join(parts)
+
+
+def footer(lesson: Lesson, all_lessons: list[Lesson]) -> str:
+    i = all_lessons.index(lesson)
+    lines = ["---"]
+    if lesson.assignment is not None:
+        link = _rel(lesson.assignment, lesson.path)
+        lines.append(f"**Practise:** the graded exercises for this lesson are in [{link}]({link}).")
+    if i + 1 < len(all_lessons):
+        nxt = all_lessons[i + 1]
+        lines.append(f"**Next lesson:** [{nxt.title}]({nxt.path.name})")
+    else:
+        lines.append(f"**You reached the last lesson.** Back to the [start page]({START_NAME}).")
+    return "\n\n".join(lines)
+
+
+def primer_header(title: str, all_lessons: list[Lesson]) -> str:
+    parts = [f"[Start page]({START_NAME})", title]
+    if all_lessons:
+        parts.append(f"[Next: {all_lessons[0].title}]({all_lessons[0].path.name})")
+    return " · ".join(parts)
+
+
+def primer_footer(all_lessons: list[Lesson]) -> str:
+    lines = ["---"]
+    if all_lessons:
+        lines.append(f"**Next:** [{all_lessons[0].title}]({all_lessons[0].path.name})")
+    lines.append(f"Back to the [start page]({START_NAME}).")
+    return "\n\n".join(lines)
+
+
+def contents(all_lessons: list[Lesson], course: Path) -> str:
+    rows = ["## Contents", ""]
+    for path, title in primers(course):
+        rows += [f"New to pandas or Python data tables? Start with [{title}]({path.name}).", ""]
+    rows += ["| # | Lesson | Assignment |", "|---|---|---|"]
+    start = course / START_NAME
+    for lesson in all_lessons:
+        assignment = "–"
+        if lesson.assignment is not None:
+            link = _rel(lesson.assignment, start)
+            assignment = f"[{lesson.assignment.parent.name}]({link})"
+        rows.append(f"| {lesson.number} | [{lesson.title}]({lesson.path.name}) | {assignment} |")
+    if (course / GLOSSARY_NAME).exists():
+        rows += ["", f"Terms in their original languages: [the glossary]({GLOSSARY_NAME})."]
+    return "\n".join(rows)
+
+
+def _set_cell(nb: nbformat.NotebookNode, cell_id: str, text: str, position: int) -> None:
+    for cell in nb.cells:
+        if cell.get("id") == cell_id:
+            cell.source = text
+            return
+    cell = new_markdown_cell(text)
+    cell["id"] = cell_id
+    cell.metadata["tags"] = ["nav"]
+    nb.cells.insert(position if position >= 0 else len(nb.cells), cell)
+
+
+def render_notebooks(project: Path, course: Path | None = None) -> dict[Path, nbformat.NotebookNode]:
+    """Every generated notebook as it should be, keyed by path."""
+    project = Path(project)
+    course = course or project / "course"
+    all_lessons = lessons(project, course)
+    wanted: dict[Path, nbformat.NotebookNode] = {}
+    for lesson in all_lessons:
+        nb = nbformat.read(lesson.path, as_version=4)
+        _set_cell(nb, "nav-header", header(lesson, all_lessons, course), 0)
+        _set_cell(nb, "nav-footer", footer(lesson, all_lessons), -1)
+        wanted[lesson.path] = nb
+    for path, title in primers(course):
+        nb = nbformat.read(path, as_version=4)
+        _set_cell(nb, "nav-header", primer_header(title, all_lessons), 0)
+        _set_cell(nb, "nav-footer", primer_footer(all_lessons), -1)
+        wanted[path] = nb
+    start = course / START_NAME
+    if start.exists():
+        nb = nbformat.read(start, as_version=4)
+        _set_cell(nb, "nav-contents", contents(all_lessons, course), len(nb.cells))
+        wanted[start] = nb
+    return wanted
+
+
+def render(project: Path, course: Path | None = None) -> dict[Path, str]:
+    """The text every generated notebook should have, keyed by path."""
+    return {path: nbformat.writes(nb) + "\n" for path, nb in render_notebooks(project, course).items()}
+
+
+# --- the lesson format ----------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*[-*+]\s+\S")
+_SOURCE_LINE = re.compile(
+    r"^\s*[-*+]\s+[*_]{0,2}(" + "|".join(SOURCE_LABELS) + r"):[*_]{0,2}\s*(.*?)\s*$", re.M
+)
+_TIME = re.compile(r"\*\*Time:\*\*.*?\blesson\b\D*?(\d+)\s*min.*?\bassignment\b\D*?(\d+)\s*min", re.I)
+
+
+def _bullets_after(text: str, marker: str) -> list[str] | None:
+    """The bullet lines of the first list after ``marker`` (None if the marker is absent)."""
+    at = text.find(marker)
+    if at < 0:
+        return None
+    bullets: list[str] = []
+    for line in text[at + len(marker) :].splitlines()[1:]:
+        if _BULLET.match(line):
+            bullets.append(line.strip())
+        elif line.strip() == "" and not bullets:
+            continue
+        elif bullets and line.startswith((" ", "\t")) and line.strip():
+            continue  # a bullet's continuation line
+        else:
+            break
+    return bullets
+
+
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []) or [])
+
+
+def check_keys(source: str) -> list[str]:
+    """The Try-it keys checked in a code cell: the first argument of every ``check("...", ...)``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    keys = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        first = node.args[0]
+        if name == "check" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            keys.append(first.value)
+    return keys
+
+
+def _about_problems(cell: nbformat.NotebookNode, number: int) -> list[str]:
+    text = cell.source
+    problems = []
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    if not first.startswith(f"# Lesson {number}:"):
+        problems.append(f"lesson-about should start with the title line '# Lesson {number}: ...'")
+    objectives = _bullets_after(text, "**After this lesson you can**")
+    if objectives is None:
+        problems.append("lesson-about has no '**After this lesson you can**'")
+    elif not 2 <= len(objectives) <= 4:
+        problems.append(f"lesson-about needs 2 to 4 objectives, has {len(objectives)}")
+    if "**Time:**" not in text:
+        problems.append("lesson-about has no '**Time:**'")
+    elif not _TIME.search(text):
+        problems.append("'**Time:**' should give minutes for the lesson and the assignment")
+    if "**Source:**" not in text:
+        problems.append("lesson-about has no '**Source:**'")
+        return problems
+    fields = {label: value for label, value in _SOURCE_LINE.findall(text[text.find("**Source:**") :])}
+    for label in SOURCE_LABELS:
+        if not fields.get(label, "").strip("*_ "):
+            problems.append(f"'**Source:**' has no '- {label}: ...' line")
+    date = fields.get("Date", "")
+    if date and not (re.search(r"\b\d{4}\b", date) or "undated" in date.lower()):
+        problems.append("the source's Date should have a year, or say 'undated'")
+    language = fields.get("Language", "")
+    if language and not set(re.findall(r"[A-Z][a-z]+", language)) & LANGUAGES:
+        problems.append(f"the source's Language should name a language, not {language!r}")
+    if fields.get("Who for whom") and len(fields["Who for whom"].split()) < 5:
+        problems.append("the source's 'Who for whom' line is too short to say who wrote it for whom")
+    return problems
+
+
+def _keypoints_problems(cell: nbformat.NotebookNode) -> list[str]:
+    text = cell.source
+    if not text.lstrip().startswith("## Key points"):
+        return ["lesson-keypoints should start with '## Key points'"]
+    problems = []
+    points = _bullets_after(text, "## Key points")
+    if points is None or not 3 <= len(points) <= 5:
+        problems.append(f"'## Key points' needs 3 to 5 bullets, has {len(points or [])}")
+    reading = _bullets_after(text, "## Further reading")
+    if reading is not None and not reading:
+        problems.append("'## Further reading' has no bullet")
+    return problems
+
+
+def _try_it_problems(
+    cells: list[nbformat.NotebookNode], number: int, registered: set[str] | None
+) -> list[str]:
+    if not cells:
+        return ["no '## Try it' section (a markdown cell tagged try-it) before lesson-keypoints"]
+    problems = []
+    prefix = f"{number:02d}-"
+    exercises = 0
+    examples_since_check = 0
+    for cell in cells[1:]:
+        tags = _tags(cell)
+        if cell.cell_type == "markdown":
+            if TRY_IT_TAG not in tags and REFLECTION_TAG not in tags:
+                problems.append(f"markdown cell {cell.get('id')!r} in Try it is not tagged try-it")
+            continue
+        if cell.cell_type != "code":
+            continue
+        keys = check_keys(cell.source)
+        if not keys:
+            examples_since_check += 1
+            continue
+        exercises += 1
+        if examples_since_check == 0:
+            problems.append(f"Try-it exercise {keys[0]!r} does not follow a worked example")
+        examples_since_check = 0
+        for key in keys:
+            if not key.startswith(prefix):
+                problems.append(f"Try-it key {key!r} should start with {prefix!r}")
+            if registered is not None and key not in registered:
+                problems.append(f"Try-it key {key!r} is not registered by the lesson module")
+    if not exercises:
+        problems.append("the Try it section has no exercise calling check('NN-name', answer)")
+    return problems
+
+
+def format_problems(nb: nbformat.NotebookNode, number: int, registered: set[str] | None = None) -> list[str]:
+    """What lesson ``number`` lacks of the lesson format; ``registered``: known Try-it keys."""
+    cells = nb.cells
+    ids = [c.get("id") for c in cells]
+    problems = []
+    if "nav-header" not in ids or "nav-footer" not in ids:
+        problems.append("navigation header or footer missing (run mvs-course build)")
+    if ABOUT_ID not in ids:
+        problems.append(f"no markdown cell with id {ABOUT_ID!r}")
+        about_at = None
+    else:
+        about_at = ids.index(ABOUT_ID)
+        if about_at != 1 or ids[0] != "nav-header":
+            problems.append(f"{ABOUT_ID!r} should come right after the navigation header")
+        problems += _about_problems(cells[about_at], number)
+    if KEYPOINTS_ID not in ids:
+        problems.append(f"no markdown cell with id {KEYPOINTS_ID!r}")
+        key_at = len(cells)
+    else:
+        key_at = ids.index(KEYPOINTS_ID)
+        if ids[key_at + 1 :] != ["nav-footer"]:
+            problems.append(f"{KEYPOINTS_ID!r} should come right before the navigation footer")
+        problems += _keypoints_problems(cells[key_at])
+    try_at = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c.cell_type == "markdown" and TRY_IT_TAG in _tags(c) and c.source.startswith("## Try it")
+        ),
+        None,
+    )
+    if try_at is not None and (try_at > key_at or (about_at is not None and try_at < about_at)):
+        problems.append("'## Try it' should come after lesson-about and before lesson-keypoints")
+        try_at = None
+    problems += _try_it_problems(cells[try_at:key_at] if try_at is not None else [], number, registered)
+    if not any(c.cell_type == "markdown" and REFLECTION_TAG in _tags(c) for c in cells):
+        problems.append("no reflection: a markdown cell tagged 'reflection' for the learner to edit")
+    if any(c.cell_type == "code" and "notepad" in c.source for c in cells):
+        problems.append("a code cell still uses the notepad widget; use a reflection cell")
+    return problems
+
+
+def lesson_modules(nbs: Iterable[nbformat.NotebookNode]) -> set[str]:
+    """The ``mvs_course.lessons`` modules the notebooks import (they register the Try-it keys)."""
+    found = set()
+    pattern = re.compile(r"from\s+mvs_course\.lessons\s+import\s+(\w+)|import\s+mvs_course\.lessons\.(\w+)")
+    for nb in nbs:
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                for a, b in pattern.findall(cell.source):
+                    name = a or b
+                    if name != "tryit":
+                        found.add(f"mvs_course.lessons.{name}")
+    return found
+
+
+def registered_keys(nbs: Iterable[nbformat.NotebookNode]) -> set[str]:
+    """Import the lesson modules the notebooks use and return every registered Try-it key."""
+    from mvs_course.lessons import tryit
+
+    for module in sorted(lesson_modules(nbs)):
+        importlib.import_module(module)
+    return set(tryit.exercises())
+
+
+# --- the one entry point ------------------------------------------------------------------------------
+
+
+def update(project: Path, check: bool = False) -> list[str]:
+    """Regenerate the navigation and start-page contents, and check every lesson's format.
+
+    Returns one line per notebook whose generated cells changed (``check=False``) or are out
+    of date (``check=True``, nothing is written), then one line per lesson-format problem;
+    every line starts with the notebook's path relative to ``project``. An empty list means
+    everything is fresh and every lesson has the format.
+    """
+    project = Path(project)
+    wanted = render_notebooks(project)
+    lines = []
+    for path, nb in wanted.items():
+        text = nbformat.writes(nb) + "\n"
+        if path.read_text(encoding="utf-8") == text:
+            continue
+        rel = path.relative_to(project).as_posix()
+        if check:
+            lines.append(f"{rel}: navigation out of date (run mvs-course build)")
+        else:
+            path.write_text(text, encoding="utf-8")
+            lines.append(f"{rel}: navigation updated")
+    all_lessons = lessons(project)
+    nbs = {lesson.path: wanted[lesson.path] for lesson in all_lessons}
+    registered = registered_keys(nbs.values())
+    for lesson in all_lessons:
+        rel = lesson.path.relative_to(project).as_posix()
+        for problem in format_problems(nbs[lesson.path], lesson.number, registered):
+            lines.append(f"{rel}: lesson format: {problem}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is off")
+    parser.add_argument("project", nargs="?", default=".", type=Path, help="the project folder")
+    args = parser.parse_args(argv)
+    lines = update(args.project.resolve(), check=args.check)
+    for line in lines:
+        print(line)
+    if args.check:
+        return 1 if lines else 0
+    return 1 if any(": lesson format: " in line for line in lines) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

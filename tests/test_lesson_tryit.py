@@ -1,0 +1,122 @@
+"""The Try-it exercises of lessons 1-3 and the pandas primer can be solved with what the
+examples before them show, and every exercise a lesson checks is registered.
+
+Each notebook's code cells run in-process, top to bottom, with each exercise's ``...``
+replaced by an answer written the way a learner would after reading the examples; the
+registered expected value must accept it and reject a wrong one.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import pytest
+
+from mvs_course.authoring import nav
+from mvs_course.lessons import tryit
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "course"
+
+# notebook -> {variable the exercise cell fills in: an answer built from the examples}
+ANSWERS = {
+    "00b_pandas_primer.ipynb": {
+        "cheapest_generic": 'shoes["generic_price"].min()',
+        "total_margin": 'shoes["margin"].sum()',
+        "cheap_models": 'shoes.loc[shoes["branded_price"] < 115, "model"].tolist()',
+        "bo_deals": 'deals["seller"].value_counts()["bo"]',
+        "biggest": 'deals.groupby("seller")["value"].max().to_dict()',
+        "june_deals": '(deals["month"] == "2026-06").sum()',
+    },
+    "01_buyer_vs_seller.ipynb": {
+        "mean_premium": 'shoes["premium"].mean()',
+        "loud_no_need": "(loud & ~needs_bike).sum()",
+        "bram_first_sales": (
+            'events.loc[(events["customer"] == "bram") & (events["side"] == "sales"), "day"].min()'
+        ),
+        "last_day": '{c: rows["day"].max() for c, rows in events.groupby("customer")}',
+        "decisions": 'clean.isin(["decision", "desire"]).sum()',
+    },
+    "02_process_goals_quotas.ipynb": {
+        "worst_month": '(funnel["customers"] / funnel["leads"]).idxmin()',
+        "deals_per_month": 'deals.groupby("month").size().to_dict()',
+        "best_half_year": 'table.loc[(table["closed"] / table["quota_6_months"]).idxmax(), "seller"]',
+        "team_quarters": 'deals.groupby("quarter")["value"].sum().to_dict()',
+        "good_weeks": '(weeks["qualified"] / weeks["leads"] >= 0.5).sum()',
+        "outside": '(~pool["in_target"]).sum()',
+    },
+    "03_information_loop.ipynb": {
+        "blank_contacts": '(crm["contact"].fillna("").astype(str).str.strip() == "").sum()',
+        "fresh": 'crm.loc[age <= 7, "record"].tolist()',
+        "one_word": "(words == 1).sum()",
+        "top_need_cy": 'crm.loc[crm["seller"] == "cy", "need"].dropna().value_counts().sort_index().idxmax()',
+        "won_by_seller": '{s: (part["outcome"] == "won").sum() for s, part in crm.groupby("seller")}',
+        "hotel_value": 'signed.loc[signed["segment"] == "hotels", "value"].sum()',
+        "training_notes": 'crm["note"].str.contains("training", case=False, na=False).sum()',
+    },
+}
+PLACEHOLDER = re.compile(r"^(\w+) = \.\.\.$", re.M)
+
+
+def exercise_cells(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Try-it key -> the variable its exercise cell checks."""
+    found = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and nav.check_keys(ast.unparse(node)) and len(node.args) == 2:
+                if isinstance(node.args[1], ast.Name):
+                    found[node.args[0].value] = node.args[1].id
+    return found
+
+
+def run_with_answers(nb: nbformat.NotebookNode, answers: dict[str, str]) -> dict:
+    namespace: dict = {}
+    filled = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = cell.source
+        for name in PLACEHOLDER.findall(source):
+            source = source.replace(f"{name} = ...", f"{name} = {answers[name]}")
+            filled.add(name)
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, f"{cell.get('id')}", "exec"), namespace)  # noqa: S102 - our own notebooks
+    assert filled == set(answers), f"answers for cells that are not there: {set(answers) - filled}"
+    return namespace
+
+
+@pytest.mark.parametrize("name", sorted(ANSWERS))
+def test_try_it_exercises_are_solvable_from_the_examples(name):
+    nb = nbformat.read(COURSE / name, as_version=4)
+    namespace = run_with_answers(nb, ANSWERS[name])
+    keys = exercise_cells(nb)
+    assert len(keys) == len(ANSWERS[name]) >= 5
+    for key, variable in keys.items():
+        answer = namespace[variable]
+        assert tryit.is_right(key, answer), f"{key}: {answer!r} is not accepted"
+        assert not tryit.is_right(key, None), f"{key} accepts anything"
+
+
+@pytest.mark.parametrize("name", sorted(ANSWERS))
+def test_unanswered_exercises_say_not_yet(name, capsys):
+    nb = nbformat.read(COURSE / name, as_version=4)
+    for key in exercise_cells(nb):
+        assert tryit.check(key, ...) is False
+    assert capsys.readouterr().out.count("replace `...`") == len(exercise_cells(nb))
+
+
+@pytest.mark.parametrize("path", sorted(COURSE.glob("0*.ipynb")), ids=lambda p: p.stem)
+def test_every_checked_key_is_registered_by_the_modules_the_notebook_imports(path):
+    nb = nbformat.read(path, as_version=4)
+    used = {key for cell in nb.cells if cell.cell_type == "code" for key in nav.check_keys(cell.source)}
+    assert used <= nav.registered_keys([nb]), sorted(used - nav.registered_keys([nb]))

@@ -8,3 +8,16 @@ c.CourseDirectory.release_directory = "exercises"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 30
+
+# Feedback pages, whichever tool writes them (nbgrader generate_feedback, the formgrader's
+# Generate Feedback button, mvs-course feedback): hidden tests removed, a failed hidden test told
+# in one plain sentence, anything printed while hidden tests ran dropped, student HTML made inert.
+# The two hidden-test steps must come before ClearHiddenTests (mvs_course.grading.preprocessors.feedback).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "mvs_course.grading.preprocessors.feedback.DropHiddenTestOutput",
+    "mvs_course.grading.preprocessors.feedback.ExplainHiddenTestFailures",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "mvs_course.grading.preprocessors.feedback.SanitizeFeedbackHTML",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,111 @@
+"""Feedback pages carry no hidden test, no hidden value and no student script, whichever tool
+writes them: plain `nbgrader generate_feedback` in a course dir that loads the repo's
+nbgrader_config.py, and `mvs-course feedback` (the grading API). nbgrader's default list, run on
+the same submission, shows what these tests would catch."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+
+import feedback_course as fc
+import pytest
+
+from mvs_course.grading.feedback import feedback
+
+NBGRADER_DEFAULT = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """The same autograded submission's page from nbgrader's default list, plain nbgrader with
+    the repo's config, and the grading API."""
+    built = fc.build(tmp_path_factory.mktemp("feedback"))
+    course = built.course()
+    out = {}
+    feedback(course, fc.ASSIGNMENT, [built.student], preprocessors=NBGRADER_DEFAULT)
+    out["default"] = shutil.copy(built.page(), built.course_dir / "default.html")
+    built.nbgrader("generate_feedback", fc.ASSIGNMENT, "--force")
+    out["plain"] = shutil.copy(built.page(), built.course_dir / "plain.html")
+    (out["api"],) = feedback(course, fc.ASSIGNMENT)[built.student]
+    return {name: fc.visible_text(path) for name, path in out.items()} | {"files": out}
+
+
+LEAKS = [
+    fc.SECRET_KEY,  # a key from the solution, in a KeyError
+    fc.BARE_SECRET,  # a hidden assert's own line
+    "BEGIN HIDDEN TESTS",
+    fc.PRINT_MARKER,  # what the student's code printed during the hidden tests
+    fc.DISPLAY_MARKER,
+]
+
+
+def test_nbgraders_default_list_leaks_what_the_tests_look_for(pages):
+    assert [leak for leak in LEAKS if leak in pages["default"]] == LEAKS
+
+
+@pytest.mark.parametrize("tool", ["plain", "api"])
+def test_feedback_shows_no_hidden_test_value_or_output(pages, tool):
+    text = pages[tool]
+    assert [leak for leak in LEAKS if leak in text] == []
+    assert "Score: 0.0 / 6.0" in text
+
+
+@pytest.mark.parametrize("tool", ["plain", "api"])
+def test_a_failed_hidden_test_is_one_plain_sentence(pages, tool):
+    text = pages[tool]
+    assert fc.TIE_SENTENCE in text  # the assert's own message
+    assert "A hidden check in this cell did not pass: your code looked up a key" in text  # KeyError
+    assert "A hidden check in this cell did not pass: a result is not what the task asks for" in text
+    assert "Traceback" not in text.split("test_visible")[0]  # no traceback before the visible-only cell
+
+
+class _ActiveParts(HTMLParser):
+    """Elements and attributes of a page that run code, navigate, or cover the page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self._in_script = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag in {"iframe", "svg", "object", "embed", "form", "base"} or (
+            tag == "meta" and "http-equiv" in attrs
+        ):
+            self.found.append(tag)
+        self.found += [f"{tag}[{name}]" for name in attrs if name.startswith("on")]
+        self.found += [
+            f"{tag}[{name}]"
+            for name, value in attrs.items()
+            if value.strip().lower().startswith("javascript:")
+        ]
+        if "fixed" in attrs.get("style", "") or "navbar-fixed-top" in attrs.get("class", ""):
+            self.found.append(f"{tag} overlay")
+        self._in_script = tag == "script"
+
+    def handle_data(self, data):
+        if self._in_script and "__pwned" in data:
+            self.found.append("student script")
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+
+def active_parts(page) -> list[str]:
+    parser = _ActiveParts()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.found
+
+
+def test_nbgraders_default_page_runs_student_html(pages):
+    found = active_parts(pages["files"]["default"])
+    assert {"student script", "img[onerror]", "iframe", "svg[onload]", "div overlay"} <= set(found), found
+
+
+@pytest.mark.parametrize("tool", ["plain", "api"])
+def test_student_html_is_inert_in_the_page(pages, tool):
+    assert active_parts(pages["files"][tool]) == []
+
+
+def test_every_tool_writes_the_same_page(pages):
+    assert pages["plain"] == pages["api"]

@@ -21,3 +21,13 @@ c.GenerateFeedback.preprocessors = [
     "mvs_course.grading.preprocessors.feedback.SanitizeFeedbackHTML",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Student HTML made inert wherever nbgrader renders a submission: feedback pages and the
+# formgrader's manual grading view (which runs in the instructor's Jupyter session). Markdown and
+# HTML outputs pass an allow-list that keeps headings, tables and code and drops scripts, event
+# handlers, styles and frames (mvs_course.grading.safehtml; nbconvert's own list escapes tables).
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {
+    "markdown2html": "mvs_course.grading.safehtml.markdown2html",
+    "clean_html": "mvs_course.grading.safehtml.clean_html",
+}

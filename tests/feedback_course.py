@@ -50,6 +50,12 @@ FAKE-OVERLAY Score: 12 / 12</div>
 """
 
 
+NBGRADER_DEFAULT_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+
 def visible_text(page: Path) -> str:
     """What a reader sees in an HTML page: tags stripped (highlighting splits code into spans)."""
     body = page.read_text(encoding="utf-8")
@@ -185,6 +191,19 @@ class FeedbackCourse:
             f"nbgrader {' '.join(args)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         )
         return done
+
+    def nbgrader_default_feedback(self) -> Path:
+        """The page nbgrader writes with its own defaults (none of the repo's feedback settings),
+        moved aside to default.html: what the tests must be able to catch."""
+        self.nbgrader(
+            "generate_feedback",
+            ASSIGNMENT,
+            "--force",
+            f"--GenerateFeedback.preprocessors={NBGRADER_DEFAULT_PREPROCESSORS!r}",
+            "--HTMLExporter.sanitize_html=False",
+            "--HTMLExporter.filters={}",
+        )
+        return self.page().rename(self.course_dir / "default.html")
 
     def page(self, folder: str = "feedback") -> Path:
         return self.course_dir / folder / self.student / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import feedback_course as fc
 import pytest
+from nbconvert import HTMLExporter
+from nbgrader.server_extensions.formgrader import handlers
+from traitlets.config import Config, PyFileConfigLoader
 
 from mvs_course.grading.feedback import feedback
-
-NBGRADER_DEFAULT = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +25,15 @@ def pages(tmp_path_factory):
     built = fc.build(tmp_path_factory.mktemp("feedback"))
     course = built.course()
     out = {}
-    feedback(course, fc.ASSIGNMENT, [built.student], preprocessors=NBGRADER_DEFAULT)
-    out["default"] = shutil.copy(built.page(), built.course_dir / "default.html")
+    out["default"] = built.nbgrader_default_feedback()
     built.nbgrader("generate_feedback", fc.ASSIGNMENT, "--force")
     out["plain"] = shutil.copy(built.page(), built.course_dir / "plain.html")
     (out["api"],) = feedback(course, fc.ASSIGNMENT)[built.student]
-    return {name: fc.visible_text(path) for name, path in out.items()} | {"files": out}
+    texts = {name: fc.visible_text(path) for name, path in out.items()}
+    return texts | {
+        "files": out,
+        "autograded": built.course_dir / "autograded" / built.student / fc.ASSIGNMENT,
+    }
 
 
 LEAKS = [
@@ -105,6 +110,32 @@ def test_nbgraders_default_page_runs_student_html(pages):
 @pytest.mark.parametrize("tool", ["plain", "api"])
 def test_student_html_is_inert_in_the_page(pages, tool):
     assert active_parts(pages["files"][tool]) == []
+
+
+def _formgrader_view(notebook, config: Config) -> Path:
+    """The page the formgrader's manual grading shows for ``notebook``, rendered as its handler
+    does (the formgrade template, the course's nbgrader config)."""
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    resources = {
+        **dict.fromkeys(["assignment_id", "notebook_id", "student", "notebook_path"], "x"),
+        **{"submission_id": "1", "index": 0, "total": 1, "base_url": "/", "last_name": "", "first_name": ""},
+    }
+    html, _ = HTMLExporter(config=config).from_filename(str(notebook), resources=resources)
+    out = notebook.with_suffix(f".{len(config.HTMLExporter)}.html")
+    out.write_text(html, encoding="utf-8")
+    return out
+
+
+def test_the_formgraders_grading_view_runs_no_student_html(pages):
+    """The manual grading page runs in the instructor's Jupyter session: a student's script there
+    could act as the instructor. The repo's HTMLExporter settings make it inert too."""
+    (notebook,) = pages["autograded"].glob("*.ipynb")
+    student_parts = {"student script", "img[onerror]", "svg[onload]", "iframe", "a[href]", "meta", "form"}
+    bare = set(active_parts(_formgrader_view(notebook, Config())))
+    assert student_parts <= bare, bare
+    configured = PyFileConfigLoader("nbgrader_config.py", path=str(fc.ROOT)).load_config()
+    assert not student_parts & set(active_parts(_formgrader_view(notebook, configured)))
 
 
 def test_every_tool_writes_the_same_page(pages):

@@ -11,17 +11,15 @@ from mvs_course.grading.feedback import feedback
 
 pytestmark = pytest.mark.browser
 
-NBGRADER_DEFAULT = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 REAL_SCORE = "Score: 0.0 / 6.0"
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     built = fc.build(tmp_path_factory.mktemp("feedback_page"))
-    feedback(built.course(), fc.ASSIGNMENT, [built.student], preprocessors=NBGRADER_DEFAULT)
-    default = built.page().rename(built.course_dir / "default.html")
-    built.nbgrader("generate_feedback", fc.ASSIGNMENT, "--force")  # the repo's config, as the formgrader
-    return {"default": default, "ours": built.page()}
+    default = built.nbgrader_default_feedback()
+    (ours,) = feedback(built.course(), fc.ASSIGNMENT)[built.student]  # mvs-course feedback
+    return {"default": default, "ours": ours}
 
 
 def _open(browser, path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import bleach
+from jinja2 import pass_context
 
 TAGS = frozenset(
     {
@@ -90,3 +91,12 @@ def safe_markdown(source: str, attachments: dict | None = None) -> str:
 def safe_cell_id(value: object, fallback: str) -> str:
     """An nbgrader grade id usable inside an HTML attribute, else ``fallback``."""
     return value if isinstance(value, str) and _CELL_ID.match(value) else fallback
+
+
+@pass_context
+def markdown2html(context, source: str) -> str:
+    """nbconvert's ``markdown2html`` template filter, cleaned: set as ``HTMLExporter.filters`` in
+    nbgrader_config.py, every markdown cell the formgrader shows the instructor is rendered
+    through :func:`markdown_to_html` (nbgrader's templates never clean markdown themselves)."""
+    cell = context.get("cell") or {}
+    return markdown_to_html(source, cell.get("attachments") if hasattr(cell, "get") else None)

@@ -19,13 +19,17 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from mvs_course.grading.collect import collect
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "toy"
+DUE = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 NOTEBOOK = "toy.ipynb"
 SECRET_KEY = "These headphones make me feel like a pro musician"
 TIE_SENTENCE = "Not yet right for a tie."
@@ -173,6 +177,7 @@ class FeedbackCourse:
     course_dir: Path
     source: Path  # <project>/solutions
     student: str = "zoe"
+    collected: object = None  # the CollectReport that placed the submission
 
     def course(self):
         from mvs_course.grading.course import Course
@@ -220,8 +225,14 @@ def build(base: Path) -> FeedbackCourse:
     (course_dir / "nbgrader_config.py").write_text(course_config(course_dir, source))
     course = FeedbackCourse(course_dir, source)
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    submitted = course_dir / "submitted" / course.student / ASSIGNMENT
-    submitted.mkdir(parents=True)
-    nbformat.write(student_notebook(course_dir / "release" / ASSIGNMENT / NOTEBOOK), submitted / NOTEBOOK)
+    # handed in a day after the due date, placed by `mvs-course collect` (which writes timestamp.txt)
+    with course.course().gradebook() as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=DUE.replace(tzinfo=None))
+    upload = base / "inbox" / f"{course.student}__{ASSIGNMENT}.ipynb"
+    upload.parent.mkdir()
+    nbformat.write(student_notebook(course_dir / "release" / ASSIGNMENT / NOTEBOOK), upload)
+    handed_in = (DUE + timedelta(days=1)).timestamp()
+    os.utime(upload, (handed_in, handed_in))
+    course.collected = collect(course.course(), ASSIGNMENT, [upload])
     course.nbgrader("autograde", ASSIGNMENT, "--force", "--KernelManager.shutdown_wait_time=0.5")
     return course

@@ -33,6 +33,7 @@ def pages(tmp_path_factory):
     return texts | {
         "files": out,
         "autograded": built.course_dir / "autograded" / built.student / fc.ASSIGNMENT,
+        "built": built,
     }
 
 
@@ -140,3 +141,14 @@ def test_the_formgraders_grading_view_runs_no_student_html(pages):
 
 def test_every_tool_writes_the_same_page(pages):
     assert pages["plain"] == pages["api"]
+
+
+def test_collects_timestamp_makes_nbgrader_see_a_late_submission(pages):
+    """collect wrote timestamp.txt from the file's time; plain `nbgrader autograde` read it, so a
+    due date and AssignLatePenalties work; the collect report flagged it late as well."""
+    built = pages["built"]
+    (placed,) = built.collected.placed
+    assert placed.late and "LATE" in placed.warning
+    with built.course().gradebook() as gb:
+        submission = gb.find_submission(fc.ASSIGNMENT, built.student)
+        assert 23 * 3600 < submission.total_seconds_late <= 24 * 3600

@@ -119,6 +119,11 @@ class ExplainHiddenTestFailures(NbGraderPreprocessor):
             "ZeroDivisionError": "your code divided by zero on a case the task describes",
             "AttributeError": "your code used an attribute that is not there (AttributeError)",
             "NotImplementedError": "the answer has not been written yet",
+            "KeyboardInterrupt": "it ran past the time limit and was stopped (an endless loop?)",
+            "CellTimeoutError": "it ran past the time limit and was stopped (an endless loop?)",
+            "TimeoutError": "it ran past the time limit and was stopped (an endless loop?)",
+            "RecursionError": "your code called itself without end (RecursionError)",
+            "MemoryError": "your code ran out of memory (MemoryError)",
         },
         help="Exception name -> what to say about it in general terms.",
     ).tag(config=True)

@@ -270,12 +270,13 @@ def _due_date(course: Course, assignment: str) -> datetime | None:
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).is_file():
         return None
     from nbgrader.api import MissingEntry
+    from sqlalchemy.exc import SQLAlchemyError
 
-    with course.gradebook() as gb:
-        try:
+    try:
+        with course.gradebook() as gb:
             due = gb.find_assignment(assignment).duedate
-        except MissingEntry:
-            return None
+    except (MissingEntry, SQLAlchemyError):
+        return None
     return due.replace(tzinfo=UTC) if due else None
 
 
@@ -374,6 +375,7 @@ def collect(
             except Exception as err:  # never let one input stop the others
                 report.unplaced.append(Unplaced(printable(path), f"stopped reading: {_describe(err)}"))
         chosen = _choose(_resolve(claims, students, report.unplaced), students, report, now)
+        students.record(course)  # before placing: ids must be the same next time
         for claim in sorted(chosen, key=lambda c: (c.student, c.notebook)):
             try:
                 outcome = _place(course, assignment, claim, stamp, students, due)
@@ -385,8 +387,6 @@ def collect(
                 report.unplaced.append(outcome)
             else:
                 report.placed.append(outcome)
-    if report.placed:
-        students.record(course)
     return report
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import MissingEntry
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..submission import student_id
 from .course import Course, CourseError
@@ -86,11 +87,16 @@ def _gradebook_people(course: Course) -> list[Person]:
     url = course.db_url
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).is_file():
         return []
-    with course.gradebook() as gb:
-        return [
-            Person(s.id, s.first_name, s.last_name, s.email, str(s.lms_user_id) if s.lms_user_id else None)
-            for s in gb.students
-        ]
+    try:
+        with course.gradebook() as gb:
+            return [
+                Person(
+                    s.id, s.first_name, s.last_name, s.email, str(s.lms_user_id) if s.lms_user_id else None
+                )
+                for s in gb.students
+            ]
+    except SQLAlchemyError as err:
+        raise CourseError(f"Cannot read the students in {url}: {printable(err)}") from err
 
 
 @dataclass
@@ -186,18 +192,24 @@ class Students:
         gradebook, never overwriting what it already holds."""
         if not self.added:
             return
-        with course.gradebook() as gb:
-            for person in self.added.values():
-                try:
-                    existing = gb.find_student(person.id)
-                except MissingEntry:
-                    existing = None
-                fields = {
-                    key: getattr(person, key)
-                    for key in ("first_name", "last_name", "email", "lms_user_id")
-                    if getattr(person, key) and not (existing and getattr(existing, key))
-                }
-                gb.update_or_create_student(person.id, **fields)
+        try:
+            with course.gradebook() as gb:
+                for person in self.added.values():
+                    try:
+                        existing = gb.find_student(person.id)
+                    except MissingEntry:
+                        existing = None
+                    fields = {
+                        key: getattr(person, key)
+                        for key in ("first_name", "last_name", "email", "lms_user_id")
+                        if getattr(person, key) and not (existing and getattr(existing, key))
+                    }
+                    gb.update_or_create_student(person.id, **fields)
+        except SQLAlchemyError as err:
+            raise CourseError(
+                f"Cannot record the students' LMS user ids in {course.db_url} ({printable(err)}); "
+                "nothing was placed. Try again when the gradebook is free."
+            ) from err
 
 
 def _merge(known: Person | None, new: Person) -> Person:

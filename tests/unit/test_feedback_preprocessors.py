@@ -44,6 +44,7 @@ HIDDEN = (
     f'assert FOCUS["{SECRET}"] == "buyer"\n'
     'assert tie(1, 1) == "tie", "Not yet right for a tie."\n'
     'assert tie(2, 2) == "tie", f"expected tie, got {tie(2, 2)}"\n'
+    'expect(tie(3, 3), "tie", why="a tie of threes.")\n'
     "### END HIDDEN TESTS"
 )
 
@@ -62,6 +63,13 @@ def test_a_hidden_key_error_says_what_failed_without_the_key():
 def test_an_authors_assert_message_is_shown_and_nothing_else():
     (text,) = _explain(_test_cell(HIDDEN, _error("AssertionError", "Not yet right for a tie.", line=4)))
     assert text == "Not yet right for a tie. | Not yet right for a tie."
+
+
+def test_the_case_named_by_checks_expect_is_shown():
+    (text,) = _explain(
+        _test_cell(HIDDEN, _error("AssertionError", "Not yet right for a tie of threes.", line=6))
+    )
+    assert text.startswith("Not yet right for a tie of threes. |")
 
 
 def test_a_computed_message_or_a_bare_assert_gets_the_general_sentence():
@@ -91,10 +99,10 @@ def test_cells_without_hidden_tests_keep_their_traceback():
 def test_author_messages_are_literals_in_message_position_only():
     source = (
         'assert x, "one"\nassert y, f"two {y}"\nraise AssertionError("three")\n'
-        'expect(f(1), 2, msg="four")\nD = {"five": 1}\nprint("six")\n'
+        'expect(f(1), 2, msg="four")\nD = {"five": 1}\nprint("six")\nexpect(g(), 1, why="seven")\n'
     )
-    assert author_messages(source) == {"one", "three", "four"}
-    assert author_messages("%time x = 1\nassert x, 'seven'") == set()  # not Python: nothing shown
+    assert author_messages(source) == {"one", "three", "four", "seven"}
+    assert author_messages("%time x = 1\nassert x, 'eight'") == set()  # not Python: nothing shown
 
 
 def test_output_printed_during_hidden_tests_is_dropped_errors_kept():

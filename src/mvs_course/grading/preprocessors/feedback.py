@@ -58,9 +58,13 @@ class DropHiddenTestOutput(NbGraderPreprocessor):
         return cell, resources
 
 
-def author_messages(source: str) -> set[str]:
+MESSAGE_KEYWORDS = ("msg", "message", "hint", "why")
+
+
+def author_messages(source: str, keywords=MESSAGE_KEYWORDS) -> set[str]:
     """Sentences the test's author wrote as failure messages: ``assert x, "…"``,
-    ``raise AssertionError("…")`` and ``msg=``/``message=``/``hint=`` string literals.
+    ``raise AssertionError("…")`` and string literals passed as ``msg=``, ``message=``,
+    ``hint=`` or ``why=`` (``mvs_course.checks.expect(..., why="a tie")``).
 
     Only these are safe to show: an f-string or a computed message may hold a hidden value."""
     try:
@@ -80,7 +84,7 @@ def author_messages(source: str) -> set[str]:
             if name == "AssertionError" and node.args:
                 found.add(literal(node.args[0]))
             for keyword in node.keywords:
-                if keyword.arg in {"msg", "message", "hint"}:
+                if keyword.arg in keywords:
                     found.add(literal(keyword.value))
     found.discard(None)
     return {text for text in found if text.strip()}
@@ -128,6 +132,16 @@ class ExplainHiddenTestFailures(NbGraderPreprocessor):
         help="Exception name -> what to say about it in general terms.",
     ).tag(config=True)
 
+    message_keywords = List(
+        list(MESSAGE_KEYWORDS), help="Keyword arguments whose string literal is a failure message."
+    ).tag(config=True)
+
+    message_forms = List(
+        ["{}", "Not yet right for {}."],
+        help="How a test turns an author's literal into its AssertionError message ({} is the "
+        "literal, without a final full stop in the second form: mvs_course.checks.expect).",
+    ).tag(config=True)
+
     sentence = Unicode(
         "A hidden check in this cell did not pass: {what}. "
         "The task text states every case the hidden checks try.",
@@ -141,7 +155,10 @@ class ExplainHiddenTestFailures(NbGraderPreprocessor):
         first_hidden = next(
             (n for n, line in enumerate(lines, 1) if HIDDEN_DELIMITER in line), len(lines) + 1
         )
-        messages = author_messages(cell.source)
+        literals = author_messages(cell.source, self.message_keywords)
+        messages = {form.format(text) for form in self.message_forms for text in literals} | {
+            form.format(text.strip().rstrip(".")) for form in self.message_forms for text in literals
+        }
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error":
                 continue

@@ -10,8 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import feedback_course as fc
+import nbformat
 import pytest
 from nbconvert import HTMLExporter
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.server_extensions.formgrader import handlers
 from traitlets.config import Config, PyFileConfigLoader
 
@@ -136,7 +138,20 @@ def test_the_formgraders_grading_view_runs_no_student_html(pages):
     bare = set(active_parts(_formgrader_view(notebook, Config())))
     assert student_parts <= bare, bare
     configured = PyFileConfigLoader("nbgrader_config.py", path=str(fc.ROOT)).load_config()
-    assert not student_parts & set(active_parts(_formgrader_view(notebook, configured)))
+    page = _formgrader_view(notebook, configured)
+    assert not student_parts & set(active_parts(page))
+    assert "Because buyers decide." in fc.visible_text(page)  # still there to grade
+
+
+def test_widgets_show_their_text_in_the_grading_view(tmp_path):
+    widget = new_output(
+        "display_data",
+        data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "Slider(value=3)"},
+    )
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("w", outputs=[widget])]), path)
+    configured = PyFileConfigLoader("nbgrader_config.py", path=str(fc.ROOT)).load_config()
+    assert "Slider(value=3)" in fc.visible_text(_formgrader_view(path, configured))
 
 
 def test_every_tool_writes_the_same_page(pages):

@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("assignment")
     p.add_argument("inputs", nargs="+", metavar="ZIP_OR_DIR", help=".ipynb, .zip or folder")
     p.add_argument("--student", help="student id for inputs whose names carry none")
+    p.add_argument("--roster", type=Path, help="CSV as for `nbgrader db student import`: maps LMS user ids")
     p = sub.add_parser("grade", help="autograde every submission of an assignment, in parallel")
     p.add_argument("assignment")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 def _collect(course: Course, args: argparse.Namespace) -> None:
     from .grading.collect import collect
 
-    rep = collect(course, args.assignment, args.inputs, student=args.student)
+    rep = collect(course, args.assignment, args.inputs, student=args.student, roster=args.roster)
     for p in rep.placed:
         print(f"placed    {p.student}: {p.source} -> {p.dest.relative_to(course.course_dir)}")
         if p.superseded:

@@ -1,43 +1,46 @@
-"""Feedback: one HTML page per student and notebook, without the hidden tests.
+"""Feedback: one HTML page per student and notebook, through nbgrader's ``generate_feedback``.
 
-nbgrader's default feedback shows every test cell as the grader ran it, hidden asserts
-included. Ours removes the hidden region (``ClearHiddenTests``) and, before that, shortens
-the error of a test cell that holds hidden tests to its last line, because an IPython
-traceback quotes the failing source line, which may be a hidden assert.
+What a page may show is decided by ``GenerateFeedback.preprocessors`` in nbgrader_config.py
+(see :mod:`mvs_course.grading.preprocessors.feedback`): hidden tests removed, a failed hidden
+test told in one plain sentence, output printed during hidden tests dropped, student HTML made
+inert. The formgrader's *Generate Feedback* button and plain ``nbgrader generate_feedback``
+read the same setting, so every tool writes the same page.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from nbconvert.preprocessors import Preprocessor
-from nbformat import NotebookNode
-from traitlets import Bool
+from traitlets.config import Config, PyFileConfigLoader
 
 from .course import Course, CourseError
+from .preprocessors.feedback import FEEDBACK_PREPROCESSORS
+from .safetext import printable
 
-HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
-
-FEEDBACK_PREPROCESSORS = [
-    "nbgrader.preprocessors.GetGrades",
-    "mvs_course.grading.feedback.ShortenHiddenTestErrors",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+CONFIG_FILE = "nbgrader_config.py"
 
 
-class ShortenHiddenTestErrors(Preprocessor):
-    """In a cell holding hidden tests, replace each error traceback by "Name: message"."""
+def _config_file_settings(course: Course) -> Config:
+    """The settings nbgrader itself would read for this course: the course dir's
+    nbgrader_config.py (which loads the project's), else the project's."""
+    for folder in (course.course_dir, course.project):
+        if (folder / CONFIG_FILE).is_file():
+            return PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config()
+    return Config()
 
-    enabled = Bool(True)
 
-    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
-        if cell.cell_type == "code" and HIDDEN_BEGIN in cell.source:
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    summary = f"{output.ename}: {output.evalue}" if output.evalue else output.ename
-                    output.traceback = [summary, "(this cell also runs checks that stay hidden)"]
-        return cell, resources
+def feedback_settings(course: Course) -> dict[str, dict]:
+    """``GenerateFeedback`` and ``HTMLExporter`` settings for this course, from its nbgrader
+    config files; the safe preprocessor list when none is configured."""
+    loaded = course.config()
+    if "preprocessors" not in loaded.GenerateFeedback:  # config files not merged by Course yet
+        loaded.merge(_config_file_settings(course))
+    settings = {
+        "GenerateFeedback": dict(loaded.GenerateFeedback),
+        "HTMLExporter": dict(loaded.HTMLExporter),
+    }
+    settings["GenerateFeedback"].setdefault("preprocessors", list(FEEDBACK_PREPROCESSORS))
+    return settings
 
 
 def graded_students(course: Course, assignment: str) -> list[str]:
@@ -56,14 +59,18 @@ def feedback(
 ) -> dict[str, list[Path]]:
     """Write feedback/<student>/<assignment>/<notebook>.html for each graded student.
 
-    ``preprocessors`` replaces our list (``None``: hidden tests removed); returns the HTML files
-    per student. A student whose feedback fails is reported in the CourseError raised at the end.
+    ``preprocessors`` replaces the configured list (tests use it to show what nbgrader's
+    default would leak); returns the HTML files per student. A student whose feedback fails is
+    named in the CourseError raised at the end, after the others are written.
     """
     course.check_assignment(assignment)
     students = students if students is not None else graded_students(course, assignment)
     if not students:
         raise CourseError(f"Nothing graded for {assignment} yet: run `mvs-course grade {assignment}` first.")
-    api = course.api(GenerateFeedback={"preprocessors": preprocessors or FEEDBACK_PREPROCESSORS})
+    settings = feedback_settings(course)
+    if preprocessors is not None:
+        settings["GenerateFeedback"]["preprocessors"] = preprocessors
+    api = course.api(**settings)
     written: dict[str, list[Path]] = {}
     failed = []
     for student in students:
@@ -72,7 +79,8 @@ def feedback(
         if result["success"]:
             written[student] = sorted(folder.glob("*.html"))
         else:
-            failed.append(f"{student}: {(result.get('error') or '').strip().splitlines()[-1:]}")
+            last = ((result.get("error") or "").strip().splitlines() or ["(no error text)"])[-1]
+            failed.append(f"{printable(student)}: {printable(last)}")
     if failed:
         raise CourseError("Feedback failed for:\n" + "\n".join(failed))
     return written

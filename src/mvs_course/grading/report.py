@@ -1,4 +1,9 @@
-"""Report: scores per student and per graded item, an LMS CSV, plots; and the course status."""
+"""Report: scores per student and per graded item, an LMS CSV, plots; and the course status.
+
+Student ids come from students (an exchange folder name, a zip name): the tables hold them with
+control characters escaped (:func:`~mvs_course.grading.safetext.printable`), so printing a table
+never sends an escape sequence to the terminal, and :func:`write_csv` also neutralises every
+text cell that a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
@@ -8,13 +13,13 @@ import matplotlib
 import nbformat
 import pandas as pd
 
+from .. import nbmeta
 from .course import Course, CourseError
+from .safetext import printable, spreadsheet_safe
 from .scores import item_scores
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (after choosing the headless backend)
-
-CLAIM_PREFIX = "claim:"
 
 
 def item_claims(course: Course, assignment: str) -> dict[str, list[str]]:
@@ -22,11 +27,8 @@ def item_claims(course: Course, assignment: str) -> dict[str, list[str]]:
     claims = {}
     for path in sorted((course.source_dir / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            meta = cell.get("metadata", {})
-            nbg = meta.get("nbgrader", {})
-            if nbg.get("grade") and not nbg.get("solution"):
-                tags = meta.get("tags", [])
-                claims[nbg["grade_id"]] = [t[len(CLAIM_PREFIX) :] for t in tags if t.startswith(CLAIM_PREFIX)]
+            if nbmeta.grade_id(cell) and nbmeta.nbgrader(cell).get("grade") and not nbmeta.is_answer(cell):
+                claims[nbmeta.grade_id(cell)] = nbmeta.claims(cell)
     return claims
 
 
@@ -42,6 +44,8 @@ def student_table(course: Course, assignment: str) -> pd.DataFrame:
     table = totals.join(per_item)
     table["percentage"] = (100 * table["score"] / table["max_score"]).round(1)
     table = table[["score", "max_score", "percentage", *order]]
+    table.index = table.index.map(printable)
+    table.columns = [printable(c) for c in table.columns]
     table.index.name = "student_id"
     return table.sort_index()
 
@@ -61,15 +65,26 @@ def item_table(course: Course, assignment: str) -> pd.DataFrame:
     )
     table["mean_percentage"] = (100 * table["mean_score"] / table["max_score"]).round(1)
     claims = item_claims(course, assignment)
-    table["claims"] = [", ".join(claims.get(item, [])) for item in table.index]
+    table["claims"] = [printable(", ".join(claims.get(item, []))) for item in table.index]
+    table.index = table.index.map(printable)
     return table
 
 
 def write_csv(table: pd.DataFrame, path: Path | str) -> Path:
-    """The LMS import file: student_id, score, max_score, percentage, then one column per item."""
+    """The LMS import file: student_id, score, max_score, percentage, then one column per item.
+
+    Every text cell (ids, headers, any text column) is written so that no spreadsheet runs it
+    as a formula (``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=True, float_format="%g")
+    safe = table.copy()
+    safe.index = safe.index.map(spreadsheet_safe)
+    safe.index.name = spreadsheet_safe(table.index.name or "student_id")
+    safe.columns = [spreadsheet_safe(c) for c in table.columns]
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: v if pd.isna(v) else spreadsheet_safe(v))
+    safe.to_csv(path, index=True, float_format="%g")
     return path
 
 

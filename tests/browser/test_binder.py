@@ -188,10 +188,19 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _accept_kernel_dialog(page) -> None:
+    """A slow server can make JupyterLab ask which kernel to start; answer as a learner would."""
+    dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+    if dialog.count():
+        dialog.get_by_role("button", name="Select", exact=True).click()
+        dialog.wait_for(state="detached")
+
+
 def _run_all(page) -> None:
     """Run → Run All Cells, again if no cell started (a menu click can land before the kernel)."""
     started = f"{PANEL} .jp-CodeCell .jp-InputPrompt >> text=/\\[(\\*|\\d+)\\]/"
     for _attempt in range(3):
+        _accept_kernel_dialog(page)
         page.locator(".lm-MenuBar-item:has-text('Run')").click()
         page.locator(".lm-Menu:visible .lm-Menu-item[data-command='runmenu:run-all']").click()
         try:
@@ -228,7 +237,10 @@ def test_students_see_only_what_they_use(binder, browser, shots):
     page.set_default_timeout(60_000)
     try:
         page.goto(f"{binder.url}/lab/tree/course/00_start_here.ipynb?reset&token={binder.token}")
-        page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
+        idle = page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']")
+        idle.or_(page.locator(".jp-Dialog")).first.wait_for()
+        _accept_kernel_dialog(page)
+        idle.wait_for()
         _run_all(page)
         # the course's widgets work: download and progress on the start page
         box = page.locator(f"{PANEL} .mvs-download").get_by_label("Student id")

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -110,8 +114,8 @@ def test_download_widget_offers_the_zip_as_a_link(exercises, monkeypatch, tmp_pa
     encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", widget.link.value).group(1)
     assert base64.b64decode(encoded) == data
     assert DownloadWork(A, exercises=exercises).student.value == "ana", "the id is remembered"
-    menu = DownloadWork(exercises=exercises)
-    assert A in menu.assignment.options
+    menu = DownloadWork(exercises=exercises, start=exercises.parent, home=tmp_path)
+    assert (A, str(exercises / A)) in menu.assignment.options
 
 
 def test_restore_widget_reports(exercises):
@@ -192,3 +196,149 @@ def test_run_my_checks_now_records_progress(exercises, monkeypatch):
             shutil.rmtree(other)
     assert view.rerun() == "Ran the checks of 1 notebook(s)."
     assert f"{count} of {count}" in view.table.value
+
+
+# --- The fetched layout: nbgrader's Fetch puts a release in <root>/<assignment>/ or
+# <root>/<course id>/<assignment>/ (usually the home folder on JupyterHub), not in exercises/.
+
+
+@pytest.fixture
+def hub_home(tmp_path) -> Path:
+    """A hub user's home: the student edition cloned in mvs-student/, assignment 1 fetched to
+    ~/<A>/ (answered), assignment 2 fetched with the course id, instructor and hidden copies."""
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "exercises", home / "mvs-student" / "exercises")
+    (home / "mvs-student" / "course").mkdir()
+    shutil.copytree(ROOT / "exercises" / A, home / A)
+    answers = synthetic.solution_answers(ROOT / "solutions" / A / NB)
+    nbformat.write(synthetic.fill(home / A / NB, answers), home / A / NB)
+    second = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.name != A)[0]
+    shutil.copytree(ROOT / "exercises" / second, home / "marketing-vs-sales" / second)
+    for path in (home / "marketing-vs-sales" / second).glob("*.ipynb"):
+        os.utime(path)  # fetched just now
+    for hidden in ("source", ".cache"):  # an instructor's copy and a hidden one never count
+        shutil.copytree(ROOT / "solutions" / A, home / hidden / A)
+    old = time.time() - 3600
+    for path in (home / "mvs-student" / "exercises").rglob("*.ipynb"):
+        os.utime(path, (old, old))
+    return home
+
+
+def test_find_work_sees_both_layouts(hub_home):
+    from mvs_course.workspace import find_work
+
+    start = hub_home / "mvs-student" / "course"
+    found = find_work(start, home=hub_home)
+    copies = [(w.layout, w.where(hub_home)) for w in found[A]]
+    assert copies == [("fetched", f"~/{A}"), ("exercises", f"~/mvs-student/exercises/{A}")]
+    second = sorted(found)[1]
+    assert [w.where(hub_home) for w in found[second]][0] == f"~/marketing-vs-sales/{second}"
+    everywhere = [w.folder for works in found.values() for w in works]
+    assert not [f for f in everywhere if "source" in f.parts or ".cache" in f.parts]
+    # in the older exercises/ copy's own folder, that copy comes first
+    inside = find_work(hub_home / "mvs-student" / "exercises" / A, home=hub_home)[A]
+    assert inside[0].layout == "exercises"
+
+
+def test_download_works_in_the_fetched_layout(hub_home, monkeypatch, tmp_path):
+    """Was: 'Cannot find an exercises/ folder' in a fetched notebook with no course folder above."""
+    monkeypatch.setenv("MVS_NOTES_FILE", str(tmp_path / "notes.json"))
+    shutil.rmtree(hub_home / "mvs-student")
+    widget = DownloadWork(A, start=hub_home / A, home=hub_home)
+    widget.student.value = "ana"
+    data = widget.prepare()
+    assert data is not None, widget.link.value
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == [f"{A}/{NB}"]
+        assert archive.read(f"{A}/{NB}") == (hub_home / A / NB).read_bytes()
+    assert f"download='ana__{A}.zip'" in widget.link.value and f"~/{A}" in widget.link.value
+
+
+def test_start_page_menu_lists_every_copy(hub_home, monkeypatch, tmp_path):
+    monkeypatch.setenv("MVS_NOTES_FILE", str(tmp_path / "notes.json"))
+    menu = DownloadWork(start=hub_home / "mvs-student" / "course", home=hub_home)
+    labels = [label for label, _ in menu.assignment.options]
+    assert f"{A} (~/{A})" in labels and f"{A} (~/mvs-student/exercises/{A})" in labels
+    assert menu.assignment.value == str((hub_home / A).resolve()), "the copy saved last first"
+    menu.student.value = "ana"
+    assert data_member(menu.prepare()) == (hub_home / A / NB).read_bytes()
+    menu.assignment.value = str((hub_home / "mvs-student" / "exercises" / A).resolve())
+    assert data_member(menu.prepare()) == (ROOT / "exercises" / A / NB).read_bytes()
+
+
+def test_restore_goes_back_to_the_fetched_copy(hub_home):
+    data = zip_bytes(hub_home, A)
+    shutil.rmtree(hub_home / "mvs-student")
+    shutil.copy(ROOT / "exercises" / A / NB, hub_home / A / NB)  # a fresh fetch
+    report = restore_work(data, start=hub_home, home=hub_home)
+    assert report.restored == [f"{A}/{NB}"] and report.folders[A] == (hub_home / A).resolve()
+    assert (hub_home / A / NB).read_bytes() == data_member(data)
+    assert f"is in {(hub_home / A).resolve()}" in report.summary()
+    widget = RestoreWork(start=hub_home, home=hub_home)
+    assert "Already up to date" in widget.restore(data)
+
+
+def test_restore_without_any_copy_uses_exercises_else_home(hub_home):
+    data = zip_bytes(hub_home, A)
+    shutil.rmtree(hub_home / A)
+    report = restore_work(data, start=hub_home / "mvs-student" / "course", home=hub_home)
+    assert report.folders[A] == (hub_home / "mvs-student" / "exercises" / A).resolve()
+    shutil.rmtree(hub_home / "mvs-student")
+    report = restore_work(data, start=hub_home, home=hub_home)
+    assert report.restored == [f"{A}/{NB}"] and (hub_home / A / NB).read_bytes() == data_member(data)
+
+
+def test_progress_table_in_the_fetched_layout(hub_home):
+    start = hub_home / "mvs-student" / "course"
+    progress.record(A, "career", True)
+    stamp = time.time() - 600  # the check ran ten minutes ago ...
+    saved = progress.load_progress()
+    saved[A]["career"]["time"] = datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
+    progress.progress_file().write_text(json.dumps(saved))
+    table = progress_table(start=start, home=hub_home)
+    assert f"in ~/{A}" in table and "career: ✔ right" in table
+    assert "Changed since the last check" in table  # ... and the fetched notebook was saved since
+
+
+def test_is_work_folder_tells_learner_copies_from_instructor_copies(tmp_path):
+    from mvs_course.workspace import is_work_folder
+
+    for learner in ("exercises", "home/jovyan", "home/jovyan/marketing-vs-sales"):
+        assert is_work_folder(tmp_path / learner / A, A), learner
+    for other in ("solutions", "source", "release", "submitted/ana", "autograded/ana", "feedback/ana"):
+        assert not is_work_folder(tmp_path / other / A, A), other
+    assert not is_work_folder(tmp_path / "exercises" / A, "02_other")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="checks/core.py records progress only when the notebook's folder is exercises/<assignment>/; "
+    "_learner_session needs workspace.is_work_folder(Path.cwd(), assignment) (assess stream)",
+)
+def test_run_my_checks_now_in_the_fetched_layout(hub_home):
+    from mvs_course.widgets import ProgressView
+
+    shutil.rmtree(hub_home / "mvs-student")
+    shutil.rmtree(hub_home / "marketing-vs-sales")
+    view = ProgressView(start=hub_home, home=hub_home)
+    count = len(load_all()[A]["checks"])
+    assert view.rerun() == "Ran the checks of 1 notebook(s)."
+    assert f"{count} of {count}" in view.table.value
+
+
+def test_learner_widgets_import_without_the_heavy_libraries():
+    """Importing the download and progress widgets must not pull nbformat (jsonschema,
+    rfc3987_syntax: over a second), nbclient, pandas or matplotlib: the start page's first
+    widget waits for them. The widgets package's own __init__ is bypassed on purpose."""
+    code = (
+        "import sys, types, importlib.util, pathlib\n"
+        "import mvs_course\n"
+        "pkg = types.ModuleType('mvs_course.widgets')\n"
+        "pkg.__path__ = [str(pathlib.Path(mvs_course.__file__).parent / 'widgets')]\n"
+        "sys.modules['mvs_course.widgets'] = pkg\n"
+        "import mvs_course.workspace, mvs_course.widgets.download, mvs_course.widgets.progress\n"
+        "heavy = ['nbformat', 'jsonschema', 'nbclient', 'pandas', 'numpy', 'matplotlib']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

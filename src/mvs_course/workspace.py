@@ -1,14 +1,31 @@
 """The learner's own work: find it, zip it for download, and unzip it back into a new session.
 
+A learner's notebooks for one assignment live in one of two layouts:
+
+- **course layout**: ``exercises/<assignment>/<notebook>.ipynb`` in the course folder (the
+  repository or the student edition; Binder and laptops);
+- **fetched layout**: nbgrader's *Fetch* (the Assignment List, ``nbgrader fetch_assignment``)
+  copies a release to ``<root>/<assignment>/``, or ``<root>/<course id>/<assignment>/`` with
+  ``Exchange.path_includes_course``, where ``<root>`` is the folder the server started in
+  (the home folder on JupyterHub).
+
+:func:`find_work` finds every copy in both layouts; :func:`work_folder` picks the one a
+widget acts on (the folder the notebook runs in, else the most recently saved copy).
+
 A download is ``<student>__<assignment>.zip`` (see :mod:`mvs_course.submission`) holding
 ``<assignment>/<notebook>.ipynb``: exactly what ``mvs-course collect`` ingests. Restoring
 never overwrites newer work: a notebook edited after the zipped copy stays, and the
 zipped copy is written beside it as ``<notebook>.from-zip.ipynb``.
+
+This module imports only the standard library, so the start page's widgets load fast;
+notebooks are read as plain JSON.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import json
 import os
 import time
 import zipfile
@@ -16,12 +33,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
-
 from .submission import parse_submission_name, safe_id, submission_name
 
 ASIDE = ".from-zip.ipynb"
 STUB = "raise NotImplementedError()"
+STUDENT_KEY = "student-id"
+# Folders of an nbgrader course directory or of this repository that hold instructor copies
+# (sources with solutions, releases, submissions): never a learner's own work.
+INSTRUCTOR_FOLDERS = frozenset(
+    {"source", "solutions", "release", "submitted", "autograded", "feedback", "superseded"}
+)
 
 
 class WorkspaceError(RuntimeError):
@@ -44,7 +65,7 @@ def find_exercises(start: Path | None = None) -> Path:
 
 
 def assignments(exercises: Path) -> list[str]:
-    """Assignment folders that hold at least one notebook."""
+    """Assignment folders of an exercises/ folder that hold at least one notebook."""
     return sorted(p.name for p in exercises.iterdir() if p.is_dir() and work_notebooks(p))
 
 
@@ -53,9 +74,135 @@ def work_notebooks(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.endswith(ASIDE))
 
 
-def zip_bytes(exercises: Path, assignment: str) -> bytes:
-    """The zip of one assignment's notebooks, as ``<assignment>/<notebook>.ipynb`` members."""
-    folder = exercises / assignment
+def known_assignments() -> set[str]:
+    """Assignment names the course ships learner checks for (read without importing the checks)."""
+    spec = importlib.util.find_spec("mvs_course.checks")
+    names: set[str] = set()
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        names |= {p.stem for p in Path(location, "data").glob("*.json")}
+    return names
+
+
+@dataclass(frozen=True)
+class Work:
+    """One copy of an assignment's notebooks: ``folder`` in the ``layout`` "exercises" or "fetched"."""
+
+    assignment: str
+    folder: Path
+    layout: str
+
+    def notebooks(self) -> list[Path]:
+        return work_notebooks(self.folder)
+
+    def saved(self) -> float:
+        """When a notebook of this copy was last saved (0 when none is left)."""
+        return max((p.stat().st_mtime for p in self.notebooks()), default=0.0)
+
+    def where(self, home: Path | None = None) -> str:
+        return shown_path(self.folder, home)
+
+
+def _home() -> Path:
+    """The home folder; the current folder where there is none (a grading sandbox)."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        return Path.cwd()
+
+
+def shown_path(folder: Path, home: Path | None = None) -> str:
+    """A folder as a learner recognises it: ``~/01_x`` under the home folder, else in full."""
+    try:
+        return "~/" + folder.resolve().relative_to((home or _home()).resolve()).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def _is_learner_folder(folder: Path) -> bool:
+    """Not an instructor's copy (under source/, release/, submitted/<student>/, ...) nor hidden."""
+    if any(part.startswith(".") for part in folder.parts[-2:]):
+        return False
+    return not any(part in INSTRUCTOR_FOLDERS for part in folder.parts[-3:-1])
+
+
+def _roots(start: Path, home: Path) -> list[Path]:
+    """Folders a fetch may have written into: the start folder's ancestors up to the home folder
+    (or two levels when outside it), and the home folder. Never other users' home folders."""
+    chain = [start, *start.parents]
+    if home in chain:
+        chain = chain[: chain.index(home)]
+    else:
+        chain = chain[:2]
+    return [*dict.fromkeys([*chain, home])]
+
+
+def find_work(
+    start: Path | None = None, exercises: Path | None = None, home: Path | None = None
+) -> dict[str, list[Work]]:
+    """Every copy of every assignment in both layouts, ``{assignment: [copies]}``.
+
+    The copy the learner most likely means comes first: the folder ``start`` itself when it
+    is one, then the most recently saved. ``exercises`` fixes the course layout's folder
+    (default: :func:`find_exercises`); ``home`` the home folder (default: ``Path.home()``).
+    """
+    start = (start or Path.cwd()).resolve()
+    home = (home or _home()).resolve()
+    found: dict[Path, Work] = {}
+    if exercises is None:
+        try:
+            exercises = find_exercises(start)
+        except WorkspaceError:
+            exercises = None
+    if exercises is not None and exercises.is_dir():
+        for name in assignments(exercises):
+            folder = (exercises / name).resolve()
+            found[folder] = Work(name, folder, "exercises")
+    names = known_assignments() | {w.assignment for w in found.values()}
+    for root in _roots(start, home):
+        candidates = [root / n for n in names]
+        try:
+            candidates += [sub / n for sub in root.iterdir() if sub.is_dir() for n in names]
+        except OSError:  # an unreadable folder holds nothing of ours
+            pass
+        for folder in candidates:
+            if not folder.is_dir() or not _is_learner_folder(folder) or not work_notebooks(folder):
+                continue
+            if folder.parent.name == "exercises":  # another course folder's exercises/: not this one
+                continue
+            resolved = folder.resolve()
+            found.setdefault(resolved, Work(folder.name, resolved, "fetched"))
+    copies: dict[str, list[Work]] = {}
+    for work in found.values():
+        copies.setdefault(work.assignment, []).append(work)
+    for works in copies.values():
+        works.sort(key=lambda w: (w.folder != start, -w.saved()))
+    return dict(sorted(copies.items()))
+
+
+def work_folder(
+    assignment: str, start: Path | None = None, exercises: Path | None = None, home: Path | None = None
+) -> Path:
+    """The folder of ``assignment`` a learner's widget acts on (see :func:`find_work`)."""
+    copies = find_work(start, exercises, home).get(assignment)
+    if not copies:
+        raise WorkspaceError(
+            f"Cannot find your notebooks of {assignment}: neither exercises/{assignment}/ in the "
+            f"course folder nor a fetched {assignment}/ folder. Open the course from its top "
+            "folder, or fetch the assignment first."
+        )
+    return copies[0].folder
+
+
+def is_work_folder(folder: Path, assignment: str) -> bool:
+    """True when ``folder`` is a learner's copy of ``assignment`` in either layout (used by the
+    check cells to decide whether to record progress; an instructor's copy never counts)."""
+    folder = folder.resolve()
+    return folder.name == assignment and _is_learner_folder(folder)
+
+
+def zip_folder(folder: Path, assignment: str | None = None) -> bytes:
+    """The zip of one assignment folder's notebooks, as ``<assignment>/<notebook>.ipynb`` members."""
+    assignment = assignment or folder.name
     notebooks = work_notebooks(folder) if folder.is_dir() else []
     if not notebooks:
         raise WorkspaceError(f"No notebooks in {folder}: nothing to download.")
@@ -68,8 +215,13 @@ def zip_bytes(exercises: Path, assignment: str) -> bytes:
     return buffer.getvalue()
 
 
+def zip_bytes(exercises: Path, assignment: str) -> bytes:
+    """The zip of ``exercises/<assignment>/`` (course layout; see :func:`zip_folder`)."""
+    return zip_folder(exercises / assignment, assignment)
+
+
 def write_zip(student: str, exercises: Path, assignment: str, out_dir: Path) -> Path:
-    """Write ``<student>__<assignment>.zip`` into ``out_dir`` and return its path."""
+    """Write ``<student>__<assignment>.zip`` of ``exercises/<assignment>/`` into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / submission_name(student, assignment)
     path.write_bytes(zip_bytes(exercises, safe_id(assignment)))
@@ -79,46 +231,71 @@ def write_zip(student: str, exercises: Path, assignment: str, out_dir: Path) -> 
 def _untouched(path: Path) -> bool:
     """True when every answer cell still holds the release stub (nothing of the learner's)."""
     try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # an unreadable notebook holds nothing worth keeping
-        return True
-    answers = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
-    return all(STUB in c.source for c in answers)
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        answers = [c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in answers]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True  # an unreadable notebook holds nothing worth keeping
+    return all(STUB in source for source in sources)
 
 
 @dataclass
 class RestoreReport:
-    """What :func:`restore_work` did with each notebook in the zip."""
+    """What :func:`restore_work` did with each notebook in the zip, and where it put them."""
 
     restored: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # newer local work kept; zip copy set aside
     unchanged: list[str] = field(default_factory=list)
+    folders: dict[str, Path] = field(default_factory=dict)  # assignment -> folder written to
 
     def summary(self) -> str:
         lines = [f"Restored: {name}" for name in self.restored]
         lines += [f"Kept your newer {name}; the zipped copy is beside it as *{ASIDE}" for name in self.kept]
         lines += [f"Already up to date: {name}" for name in self.unchanged]
+        lines += [f"{name} is in {folder}" for name, folder in sorted(self.folders.items())]
         return "\n".join(lines) or "The zip held no notebooks."
 
 
-def restore_work(zip_file: Path | str | bytes, exercises: Path | None = None) -> RestoreReport:
-    """Unzip a downloaded ``<student>__<assignment>.zip`` back into ``exercises/``."""
-    exercises = exercises or find_exercises()
+def _restore_folder(assignment: str, exercises: Path | None, start: Path | None, home: Path | None) -> Path:
+    """Where a zipped assignment goes back: the given exercises/ folder, else the learner's
+    existing copy (either layout), else exercises/ in the course folder, else the home folder."""
+    if exercises is not None:
+        return exercises / assignment
+    copies = find_work(start, home=home).get(assignment)
+    if copies:
+        return copies[0].folder
+    try:
+        return find_exercises(start) / assignment
+    except WorkspaceError:
+        return (home or _home()) / assignment
+
+
+def restore_work(
+    zip_file: Path | str | bytes,
+    exercises: Path | None = None,
+    *,
+    start: Path | None = None,
+    home: Path | None = None,
+) -> RestoreReport:
+    """Unzip a downloaded ``<student>__<assignment>.zip`` back where the learner works on it."""
     source = io.BytesIO(zip_file) if isinstance(zip_file, bytes) else Path(zip_file)
     if isinstance(source, Path) and parse_submission_name(source.name) is None:
         raise WorkspaceError(f"{source.name} is not named <student>__<assignment>.zip.")
     report = RestoreReport()
     with zipfile.ZipFile(source) as archive:
-        for info in archive.infolist():
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        for info in members:
             parts = info.filename.split("/")
-            if info.is_dir():
-                continue
             if len(parts) != 2 or not parts[1].endswith(".ipynb") or ".." in parts or not all(parts):
                 raise WorkspaceError(
                     f"Unexpected file {info.filename!r}: the zip should hold <assignment>/<nb>.ipynb."
                 )
+        for info in members:
+            assignment, name = info.filename.split("/")
+            if assignment not in report.folders:
+                report.folders[assignment] = _restore_folder(assignment, exercises, start, home)
             data = archive.read(info)
-            target = exercises / parts[0] / parts[1]
+            target = report.folders[assignment] / name
             zipped_time = datetime(*info.date_time).timestamp()
             if target.exists() and target.read_bytes() == data:
                 report.unchanged.append(info.filename)
@@ -131,3 +308,36 @@ def restore_work(zip_file: Path | str | bytes, exercises: Path | None = None) ->
                 os.utime(target, (zipped_time, zipped_time))
                 report.restored.append(info.filename)
     return report
+
+
+def _notes_file() -> Path:
+    """The learner's small store (shared with the lesson notes): $MVS_NOTES_FILE, else
+    ~/.mvs_course/notes.json."""
+    return Path(os.environ.get("MVS_NOTES_FILE", Path.home() / ".mvs_course" / "notes.json"))
+
+
+def remembered_student() -> str:
+    """The student id typed last time ("" when none, or no home folder, as in a grading sandbox)."""
+    try:
+        data = json.loads(_notes_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RuntimeError):
+        return ""
+    return str(data.get(STUDENT_KEY, "")) if isinstance(data, dict) else ""
+
+
+def remember_student(student: str) -> None:
+    """Store the student id for the next widget; a store that cannot be written is skipped."""
+    try:
+        path = _notes_file()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        data = data if isinstance(data, dict) else {}
+        data[STUDENT_KEY] = student
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except (OSError, RuntimeError):
+        pass

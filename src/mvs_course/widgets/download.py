@@ -1,4 +1,8 @@
-"""'Download my work': zip the learner's exercise notebooks into <student>__<assignment>.zip."""
+"""'Download my work': zip the learner's assignment notebooks into <student>__<assignment>.zip.
+
+Works in both layouts of :mod:`mvs_course.workspace` (``exercises/<assignment>/`` and a copy
+fetched with nbgrader). Imports only ipywidgets and the standard library.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,18 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..submission import submission_name
-from ..workspace import WorkspaceError, assignments, find_exercises, restore_work, work_notebooks, zip_bytes
-from .notepad import load_notes, save_note
-
-STUDENT_KEY = "student-id"
+from ..workspace import (
+    Work,
+    WorkspaceError,
+    find_work,
+    remember_student,
+    remembered_student,
+    restore_work,
+    shown_path,
+    work_folder,
+    work_notebooks,
+    zip_folder,
+)
 
 
 def _ago(path: Path) -> str:
@@ -22,36 +34,47 @@ def _ago(path: Path) -> str:
 
 
 class DownloadWork(widgets.VBox):
-    """Student id box, (optional) assignment menu and a button that offers the zip as a link."""
+    """Student id box, (optional) menu of assignment copies and a button that offers the zip as a link.
 
-    def __init__(self, assignment: str | None = None, exercises: Path | None = None) -> None:
-        self.exercises = exercises
-        try:
-            remembered = load_notes().get(STUDENT_KEY, "")
-        except RuntimeError:  # no home directory (a grading sandbox): nothing remembered
-            remembered = ""
+    ``assignment`` fixes the assignment (an exercise notebook's widget: it zips the folder the
+    notebook runs in, else the learner's most recent copy); without it, a menu lists every
+    copy found. ``exercises``, ``start`` and ``home`` fix where to look (tests; see
+    :func:`mvs_course.workspace.find_work`).
+    """
+
+    def __init__(
+        self,
+        assignment: str | None = None,
+        exercises: Path | None = None,
+        *,
+        start: Path | None = None,
+        home: Path | None = None,
+    ) -> None:
+        self.fixed, self.exercises, self.start, self.home = assignment, exercises, start, home
         self.student = widgets.Text(
-            value=remembered,
+            value=remembered_student(),
             description="Student id",
             placeholder="e.g. ana.smith",
             tooltip="Your student id; it names the zip file",
             continuous_update=False,
             style={"description_width": "initial"},
         )
-        names = [assignment] if assignment else self._assignments()
         self.assignment = widgets.Dropdown(
-            options=names,
-            value=names[0] if names else None,
             description="Assignment",
             tooltip="Which assignment to download",
             disabled=bool(assignment),
             style={"description_width": "initial"},
         )
+        self._copies: dict[str, Work] = {}
+        if assignment:
+            self.assignment.options = [assignment]
+        else:
+            self.refresh_menu()
         self.button = widgets.Button(
             description="Download my work",
             icon="download",
             button_style="primary",
-            tooltip="Zip your saved exercise notebooks and offer them as a download link",
+            tooltip="Zip your saved assignment notebooks and offer them as a download link",
             layout=widgets.Layout(width="auto"),
         )
         self.link = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
@@ -61,33 +84,54 @@ class DownloadWork(widgets.VBox):
         super().__init__([*controls, self.button, self.link])
         self.add_class("mvs-download")
 
-    def _assignments(self) -> list[str]:
+    def refresh_menu(self) -> None:
+        """List every copy of every assignment; the copy saved last of each comes first."""
         try:
-            return assignments(self.exercises or find_exercises())
-        except (WorkspaceError, OSError):
-            return []
+            found = find_work(self.start, self.exercises, self.home)
+        except OSError:
+            found = {}
+        self._copies = {str(w.folder): w for works in found.values() for w in works}
+        options = []
+        for name, works in found.items():
+            for work in works:
+                alone = len(works) == 1 and work.layout == "exercises"
+                options.append((name if alone else f"{name} ({work.where(self.home)})", str(work.folder)))
+        self.assignment.options = options
+        self.assignment.value = options[0][1] if options else None
+
+    def target(self) -> tuple[str, Path]:
+        """(assignment, folder) the button zips now."""
+        if self.fixed:
+            if self.exercises is not None:
+                return self.fixed, self.exercises / self.fixed
+            return self.fixed, work_folder(self.fixed, self.start, home=self.home)
+        if self.assignment.value not in self._copies:
+            self.refresh_menu()  # fetched since the menu was made, or a folder gone
+        work = self._copies.get(self.assignment.value or "")
+        if work is None:
+            raise WorkspaceError("No assignment found to download.")
+        return work.assignment, work.folder
 
     def prepare(self, _button: widgets.Button | None = None) -> bytes | None:
         """Build the zip now (from the notebooks as saved on disk) and show the link."""
-        student, assignment = self.student.value.strip(), self.assignment.value
+        student = self.student.value.strip()
         try:
             if not student:
                 raise WorkspaceError("Type your student id first; it names the zip file.")
-            if not assignment:
-                raise WorkspaceError("No assignment found to download.")
+            assignment, folder = self.target()
             name = submission_name(student, assignment)
-            exercises = self.exercises or find_exercises()
-            data = zip_bytes(exercises, assignment)
+            data = zip_folder(folder, assignment)
         except (WorkspaceError, ValueError, OSError) as error:
             self.link.value = f"<span role='alert'>{html.escape(str(error))}</span>"
             return None
-        save_note(STUDENT_KEY, student)
-        saved = ", ".join(f"{p.name} (saved {_ago(p)})" for p in work_notebooks(exercises / assignment))
+        remember_student(student)
+        saved = ", ".join(f"{p.name} (saved {_ago(p)})" for p in work_notebooks(folder))
         href = "data:application/zip;base64," + base64.b64encode(data).decode()
         self.link.value = (
             f"<a download='{html.escape(name)}' href='{href}' class='mvs-download-anchor'>"
-            f"⬇ Click to save {html.escape(name)}</a><br><small>Holds {html.escape(saved)}. "
-            "Unsaved changes are not in it: press Ctrl+S first, then click Download again.</small>"
+            f"⬇ Click to save {html.escape(name)}</a><br><small>Holds {html.escape(saved)} "
+            f"from {html.escape(shown_path(folder, self.home))}. Unsaved changes are not in it: "
+            "press Ctrl+S first, then click Download again.</small>"
         )
         return data
 
@@ -100,8 +144,10 @@ def download_work(assignment: str | None = None) -> DownloadWork:
 class RestoreWork(widgets.VBox):
     """Upload a downloaded zip and put its notebooks back, never overwriting newer work."""
 
-    def __init__(self, exercises: Path | None = None) -> None:
-        self.exercises = exercises
+    def __init__(
+        self, exercises: Path | None = None, *, start: Path | None = None, home: Path | None = None
+    ) -> None:
+        self.exercises, self.start, self.home = exercises, start, home
         self.upload = widgets.FileUpload(
             accept=".zip",
             multiple=False,
@@ -116,7 +162,7 @@ class RestoreWork(widgets.VBox):
     def restore(self, data: bytes) -> str:
         """Restore from zip bytes and show what happened."""
         try:
-            text = restore_work(data, self.exercises or find_exercises()).summary()
+            text = restore_work(data, self.exercises, start=self.start, home=self.home).summary()
         except (WorkspaceError, OSError, ValueError) as error:
             text = str(error)
         except Exception as error:  # a corrupt zip

@@ -1,4 +1,9 @@
-"""Progress on the start page: each assignment and which of its checks passed when last run."""
+"""Progress on the start page: each assignment and which of its checks passed when last run.
+
+Works in both layouts of :mod:`mvs_course.workspace`. The check data, the progress store and
+the notebook runner (pandas, nbformat, nbclient) are imported when the view is built or a
+button is pressed, not when this module is imported.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,27 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..checks.core import load_all
-from ..checks.progress import load_progress, summary
-from ..checks.rerun import rerun_in_subprocess
-from ..workspace import WorkspaceError, assignments, find_exercises, work_notebooks
+from ..workspace import Work, find_work
 
 
-def _saved_after(exercises: Path | None, assignment: str, last_check: str | None) -> bool:
-    if exercises is None or last_check is None:
+def _saved_after(copies: list[Work], last_check: str | None) -> bool:
+    if not copies or last_check is None:
         return False
     stamp = datetime.fromisoformat(last_check).timestamp()
-    return any(p.stat().st_mtime > stamp + 1 for p in work_notebooks(exercises / assignment))
+    return copies[0].saved() > stamp + 1
 
 
-def progress_table(exercises: Path | None = None) -> str:
+def progress_table(
+    exercises: Path | None = None, *, start: Path | None = None, home: Path | None = None
+) -> str:
     """The progress view as an HTML table (plain text marks, readable in both themes)."""
+    from ..checks.core import load_all
+    from ..checks.progress import load_progress, summary
+
     try:
-        exercises = exercises or find_exercises()
-    except WorkspaceError:
-        exercises = None
+        work = find_work(start, exercises, home)
+    except OSError:
+        work = {}
     rows = summary(load_all(), load_progress())
     if not rows:
         return "<p>No checks are installed yet.</p>"
@@ -45,9 +52,12 @@ def progress_table(exercises: Path | None = None) -> str:
                 else "– not run"
             )
             marks.append(f"{html.escape(grade_id)}: {mark}")
+        copies = work.get(row["assignment"], [])
         note = ""
-        if _saved_after(exercises, row["assignment"], row["last_check"]):
-            note = "<br><small>Changed since the last check: run its check cells again.</small>"
+        if copies and copies[0].layout == "fetched":
+            note = f"<br><small>in {html.escape(copies[0].where(home))}</small>"
+        if _saved_after(copies, row["last_check"]):
+            note += "<br><small>Changed since the last check: run its check cells again.</small>"
         when = row["last_check"] or ""
         if when:
             when = datetime.fromisoformat(when).astimezone(UTC).strftime("%H:%M UTC")
@@ -62,9 +72,11 @@ def progress_table(exercises: Path | None = None) -> str:
 class ProgressView(widgets.VBox):
     """The progress table with a Refresh button and a button that runs every check again."""
 
-    def __init__(self, exercises: Path | None = None) -> None:
-        self.exercises = exercises
-        self.table = widgets.HTML(progress_table(exercises))
+    def __init__(
+        self, exercises: Path | None = None, *, start: Path | None = None, home: Path | None = None
+    ) -> None:
+        self.exercises, self.start, self.home = exercises, start, home
+        self.table = widgets.HTML(self._table())
         self.table.add_class("mvs-progress-view")
         self.button = widgets.Button(
             description="Refresh progress",
@@ -75,7 +87,7 @@ class ProgressView(widgets.VBox):
         self.rerun_button = widgets.Button(
             description="Run my checks now",
             icon="play",
-            tooltip="Run every saved exercise notebook in the background and record its checks",
+            tooltip="Run every saved assignment notebook in the background and record its checks",
             layout=widgets.Layout(width="auto"),
         )
         self.status = widgets.HTML()
@@ -83,18 +95,22 @@ class ProgressView(widgets.VBox):
         self.rerun_button.on_click(self.rerun)
         super().__init__([widgets.HBox([self.button, self.rerun_button]), self.status, self.table])
 
+    def _table(self) -> str:
+        return progress_table(self.exercises, start=self.start, home=self.home)
+
     def refresh(self, _button: widgets.Button | None = None) -> None:
-        self.table.value = progress_table(self.exercises)
+        self.table.value = self._table()
 
     def rerun(self, _button: widgets.Button | None = None) -> str:
-        """Run the check cells of every saved exercise notebook, then refresh the table."""
+        """Run the check cells of the saved notebooks of each assignment, then refresh the table."""
+        from ..checks.rerun import rerun_in_subprocess
+
         self.status.value = "<i>Running your saved notebooks (a few seconds each)…</i>"
         try:
-            exercises = self.exercises or find_exercises()
-        except WorkspaceError as error:
-            self.status.value = html.escape(str(error))
-            return str(error)
-        paths = [p for a in assignments(exercises) for p in work_notebooks(exercises / a)]
+            work = find_work(self.start, self.exercises, self.home)
+        except OSError as error:
+            work, self.status.value = {}, html.escape(str(error))
+        paths = [p for copies in work.values() for p in copies[0].notebooks()]
         message = rerun_in_subprocess(paths)
         self.status.value = html.escape(message) + " Unsaved changes are not included."
         self.refresh()

@@ -193,6 +193,97 @@ def test_each_missing_part_is_named(change, expected):
     assert any(expected in problem for problem in problems), problems
 
 
+# --- synthesis lessons: one labelled source entry per article --------------------------------------
+
+SYNTHESIS_HEAD = ABOUT[: ABOUT.index("**Source:**")] + "**Source:** articles 008 and 009\n\n"
+SOURCE_TABLE = """| Article | Title | Blog or author | Date | Language | Who for whom |
+|---|---|---|---|---|---|
+| 008 | *Un titre* | not named | 2013 | French | a seller writing for firms whose teams quarrel |
+| 009 | *Een titel* | a blog, author not named | undated | Dutch | a consultant writing for marketers |
+"""
+SOURCE_GROUPS = """- Article 008
+  - Title: *Un titre*
+  - Blog or author: not named
+  - Date: 2013
+  - Language: French
+  - Who for whom: a seller writing for firms whose teams quarrel
+- Article 009
+  - Title: *Een titel*
+  - Blog or author: a blog whose author is not named
+  - Date: undated
+  - Language: Dutch
+  - Who for whom: a consultant writing for marketers who work with sellers
+"""
+
+
+def about_problems(text: str) -> list[str]:
+    nb = good_lesson()
+    cell(nb, "lesson-about").source = text
+    return nav.format_problems(nb, 7, registered={"07-first", "07-second"})
+
+
+def test_source_articles_reads_lists_and_ranges():
+    assert nav.source_articles("**Source:** article 003") == ["003"]
+    assert nav.source_articles("**Source:** articles 000, 001 and 002") == ["000", "001", "002"]
+    assert nav.source_articles("**Source:** all five articles, 000–004") == [
+        "000",
+        "001",
+        "002",
+        "003",
+        "004",
+    ]
+    assert nav.source_articles("**Source:** an article of 2012") == []
+
+
+@pytest.mark.parametrize("entries", [SOURCE_TABLE, SOURCE_GROUPS], ids=["table", "bullet-groups"])
+def test_a_synthesis_lesson_may_give_one_entry_per_article(entries):
+    assert about_problems(SYNTHESIS_HEAD + entries) == []
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        ("", "names 2 articles but gives no entry per article"),
+        (SOURCE_TABLE.replace("| 008 |", "| 007 |"), "entry is for article 007, not named on"),
+        (SOURCE_TABLE.replace("| 008 |", "| 007 |"), "has no entry for article 008"),
+        (SOURCE_TABLE.replace("| 008 |", "| 009 |"), "article 009 has more than one source entry"),
+        (SOURCE_TABLE.replace("| 008 |", "| first |"), "should name one article by its number"),
+        (SOURCE_TABLE.replace("| Date |", "| When |"), "the sources table has no 'Date' column"),
+        (SOURCE_TABLE.replace("| not named |", "| |"), "gives no Blog or author for article 008"),
+        (SOURCE_TABLE.replace("| 2013 |", "| soon |"), "article 008's source Date should have a year"),
+        (
+            SOURCE_TABLE.replace("| French |", "| fr |"),
+            "article 008's source Language should name a language",
+        ),
+        (
+            SOURCE_TABLE.replace("a seller writing for firms whose teams quarrel", "a seller"),
+            "article 008's source 'Who for whom' line is too short",
+        ),
+        (SOURCE_GROUPS.replace("  - Date: 2013\n", ""), "gives no Date for article 008"),
+        (
+            SOURCE_GROUPS.replace("- Article 009", "- Article 008"),
+            "article 008 has more than one source entry",
+        ),
+        (SOURCE_GROUPS[: SOURCE_GROUPS.index("- Article 009")], "has no entry for article 009"),
+    ],
+)
+def test_each_gap_in_a_synthesis_source_is_named(entries, expected):
+    problems = about_problems(SYNTHESIS_HEAD + entries)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_a_single_article_lesson_still_needs_the_labelled_bullets():
+    # a table counts only when the source line names several articles
+    head = SYNTHESIS_HEAD.replace("articles 008 and 009", "article 009")
+    problems = about_problems(head + SOURCE_TABLE)
+    for label in nav.SOURCE_LABELS:
+        assert f"'**Source:**' has no '- {label}: ...' line" in problems, problems
+    # and a source line naming no article is read as a single article's
+    assert "'**Source:**' has no '- Date: ...' line" in about_problems(
+        SYNTHESIS_HEAD.replace("articles 008 and 009", "all the articles") + SOURCE_TABLE
+    )
+
+
 def test_check_keys_are_read_from_code_not_from_text():
     assert nav.check_keys('check("01-a", x)\ntryit.check("01-b", y)\nprint("check(\'01-c\')")') == [
         "01-a",

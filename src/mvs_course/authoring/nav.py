@@ -28,7 +28,23 @@ so that all lessons stay uniform. In order, a lesson notebook has:
        - Language: <Dutch, Polish, Italian, Spanish, ...>
        - Who for whom: <one line on who wrote it for whom>
 
-   (labels may be set in italics or bold: ``- *Title:* ...``);
+   (labels may be set in italics or bold: ``- *Title:* ...``).
+
+   A synthesis lesson that draws on several articles names them all on the source line
+   (``**Source:** articles 000, 001 and 002``, or a range ``articles 000–004``) and then
+   gives one labelled entry per article, in either form::
+
+       | Article | Title | Blog or author | Date | Language | Who for whom |
+       |---|---|---|---|---|---|
+       | 000 | ... | ... | undated | Dutch | ... |
+
+       - Article 000
+         - Title: ...
+         - Blog or author: ...
+         (and so on: the five labelled lines, for every article)
+
+   Each entry is checked like a single article's source; every named article needs exactly
+   one entry, and no entry may name an article the source line leaves out;
 3. the lesson's sections, with at least one markdown cell tagged ``reflection`` that the
    learner edits (no notepad widget);
 4. a ``## Try it`` section: a markdown cell tagged ``try-it`` starting with ``## Try it``;
@@ -271,6 +287,116 @@ def check_keys(source: str) -> list[str]:
     return keys
 
 
+def _field_problems(fields: dict[str, str], article: str | None = None) -> list[str]:
+    """What one article's source entry lacks; ``article``: its number in a synthesis lesson."""
+    problems = []
+    owner = f"article {article}'s source" if article else "the source's"
+    for label in SOURCE_LABELS:
+        if label in fields and not fields[label].strip("*_ "):
+            if article:
+                problems.append(f"'**Source:**' gives no {label} for article {article}")
+            else:
+                problems.append(f"'**Source:**' has no '- {label}: ...' line")
+    date = fields.get("Date", "")
+    if date.strip("*_ ") and not (re.search(r"\b\d{4}\b", date) or "undated" in date.lower()):
+        problems.append(f"{owner} Date should have a year, or say 'undated'")
+    language = fields.get("Language", "")
+    if language.strip("*_ ") and not set(re.findall(r"[A-Z][a-z]+", language)) & LANGUAGES:
+        problems.append(f"{owner} Language should name a language, not {language!r}")
+    who = fields.get("Who for whom", "")
+    if who.strip("*_ ") and len(who.split()) < 5:
+        problems.append(f"{owner} 'Who for whom' line is too short to say who wrote it for whom")
+    return problems
+
+
+_ARTICLE_NUMBER = re.compile(r"\b(\d{3})(?:\s*(?:–|-|to)\s*(\d{3}))?\b")
+_GROUP_START = re.compile(r"^\s*[-*+]\s+[*_]{0,2}Article\s+(\d{3})\b", re.M | re.I)
+
+
+def source_articles(line: str) -> list[str]:
+    """The article numbers on the ``**Source:**`` line; a range ``000–004`` counts every one."""
+    found: list[str] = []
+    for first, last in _ARTICLE_NUMBER.findall(line):
+        numbers = range(int(first), int(last) + 1) if last else [int(first)]
+        found += [f"{n:03d}" for n in numbers if f"{n:03d}" not in found]
+    return found
+
+
+def _table_cells(line: str) -> list[str]:
+    return [part.strip().strip("*_ ").strip() for part in line.strip().strip("|").split("|")]
+
+
+def _source_table(text: str) -> tuple[list[tuple[str, dict[str, str]]], list[str]] | None:
+    """Rows of the first table with an ``Article`` column, as (article cell, labelled fields).
+
+    Also returns the labels that have no column. None when there is no such table.
+    """
+    lines = text.splitlines()
+    for i, line in enumerate(lines[:-1]):
+        if not line.lstrip().startswith("|") or not re.match(r"^\s*\|?[\s:|-]+$", lines[i + 1]):
+            continue
+        header = [cell.lower() for cell in _table_cells(line)]
+        if "article" not in header:
+            continue
+        columns = {label: header.index(label.lower()) for label in SOURCE_LABELS if label.lower() in header}
+        rows = []
+        for row_line in lines[i + 2 :]:
+            if not row_line.lstrip().startswith("|"):
+                break
+            cells = _table_cells(row_line) + [""] * len(header)
+            rows.append((cells[header.index("article")], {k: cells[j] for k, j in columns.items()}))
+        return rows, [label for label in SOURCE_LABELS if label not in columns]
+    return None
+
+
+def _source_groups(text: str) -> list[tuple[str, dict[str, str]]]:
+    """The ``- Article NNN`` bullet groups, each with the labelled lines under it."""
+    starts = list(_GROUP_START.finditer(text))
+    groups = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
+        body = text[start.end() : end]
+        fields = {label: "" for label in SOURCE_LABELS}
+        fields.update(dict(_SOURCE_LINE.findall(body)))
+        groups.append((start.group(1), fields))
+    return groups
+
+
+def _synthesis_source_problems(source: str, articles: list[str]) -> list[str]:
+    """One labelled entry per article named on the source line of a synthesis lesson."""
+    problems = []
+    entries = _source_groups(source)
+    table = _source_table(source)
+    if table is not None:
+        rows, missing = table
+        for label in missing:
+            problems.append(f"the sources table has no '{label}' column")
+        entries += rows
+    if not entries:
+        return [
+            f"'**Source:**' names {len(articles)} articles but gives no entry per article "
+            "(a table with the columns Article, " + ", ".join(SOURCE_LABELS) + ", "
+            "or one '- Article NNN' bullet group per article)"
+        ]
+    seen: list[str] = []
+    for article_cell, fields in entries:
+        numbers = source_articles(article_cell)
+        if len(numbers) != 1:
+            problems.append(f"a source entry should name one article by its number, not {article_cell!r}")
+            continue
+        article = numbers[0]
+        if article not in articles:
+            problems.append(f"a source entry is for article {article}, not named on the '**Source:**' line")
+        if article in seen:
+            problems.append(f"article {article} has more than one source entry")
+        seen.append(article)
+        problems += _field_problems(fields, article)
+    for article in articles:
+        if article not in seen:
+            problems.append(f"'**Source:**' has no entry for article {article}")
+    return problems
+
+
 def _about_problems(cell: nbformat.NotebookNode, number: int) -> list[str]:
     text = cell.source
     problems = []
@@ -289,19 +415,13 @@ def _about_problems(cell: nbformat.NotebookNode, number: int) -> list[str]:
     if "**Source:**" not in text:
         problems.append("lesson-about has no '**Source:**'")
         return problems
-    fields = {label: value for label, value in _SOURCE_LINE.findall(text[text.find("**Source:**") :])}
-    for label in SOURCE_LABELS:
-        if not fields.get(label, "").strip("*_ "):
-            problems.append(f"'**Source:**' has no '- {label}: ...' line")
-    date = fields.get("Date", "")
-    if date and not (re.search(r"\b\d{4}\b", date) or "undated" in date.lower()):
-        problems.append("the source's Date should have a year, or say 'undated'")
-    language = fields.get("Language", "")
-    if language and not set(re.findall(r"[A-Z][a-z]+", language)) & LANGUAGES:
-        problems.append(f"the source's Language should name a language, not {language!r}")
-    if fields.get("Who for whom") and len(fields["Who for whom"].split()) < 5:
-        problems.append("the source's 'Who for whom' line is too short to say who wrote it for whom")
-    return problems
+    source = text[text.find("**Source:**") :]
+    articles = source_articles(source.splitlines()[0])
+    if len(articles) > 1:
+        return problems + _synthesis_source_problems(source, articles)
+    fields = {label: "" for label in SOURCE_LABELS}
+    fields.update(dict(_SOURCE_LINE.findall(source)))
+    return problems + _field_problems(fields)
 
 
 def _keypoints_problems(cell: nbformat.NotebookNode) -> list[str]:

@@ -34,9 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--students", nargs="+", help="grade only these students")
     p.add_argument(
         "--engine",
-        choices=["sandbox", "forked", "nbgrader"],
+        choices=["sandbox", "nbgrader"],
         default="sandbox",
-        help="sandbox: isolated, unforgeable (default); forked: warm kernels, no isolation; nbgrader: plain",
+        help="sandbox: isolated, unforgeable (default); nbgrader: plain nbgrader kernels, no isolation",
     )
     p = sub.add_parser("feedback", help="HTML feedback per student, hidden tests removed")
     p.add_argument("assignment")

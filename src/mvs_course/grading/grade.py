@@ -25,19 +25,15 @@ from typing import Any
 import nbformat
 import psutil
 from nbgrader.api import MissingEntry
-from nbgrader.converters import Autograde
-from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from .course import Course, CourseError
-from .forkkernel import notebook_imports
-from .kernelpool import PooledExecute, prestart, shutdown_spare
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 _TIMEOUT_LOG = "Timeout waiting for execute reply"
 _SANDBOX_TIMEOUTS = ("wall-clock", "CPU time limit")
-ENGINES = ("sandbox", "forked", "nbgrader")  # isolated worker; warm forked kernels; plain kernels
+ENGINES = ("sandbox", "nbgrader")  # isolated worker (default); plain nbgrader kernels
 _LOCKED = "database is locked"
 
 
@@ -56,29 +52,12 @@ class GradeResult:
         return self.status == OK
 
 
-def autograde_config(
-    timeout: int = 30,
-    extra: dict[str, dict[str, Any]] | None = None,
-    pool: bool = True,
-    preload: list[str] | None = None,
-) -> dict:
-    """The nbgrader settings ``grade`` uses, by config section; ``extra`` overrides per key.
-
-    nbgrader's own preprocessors, except that with ``pool`` the Execute step is
-    :class:`~mvs_course.grading.kernelpool.PooledExecute`: kernels are forked from a warm
-    template that has imported ``preload`` (:mod:`~mvs_course.grading.forkkernel`), and the
-    next one starts while a notebook runs. This is the one place to swap the executor, e.g.
-    ``extra={"Autograde": {"autograde_preprocessors": [...]}}``.
-    """
+def autograde_config(timeout: int = 30, extra: dict[str, dict[str, Any]] | None = None) -> dict:
+    """The nbgrader settings ``grade`` uses, by config section; ``extra`` overrides per key."""
     sections: dict[str, dict[str, Any]] = {
         "Execute": {"timeout": int(timeout), "shutdown_kernel": "immediate"},
         "KernelManager": {"shutdown_wait_time": 0.5},
     }
-    if pool:
-        steps = Autograde.autograde_preprocessors.default()
-        sections["Autograde"] = {
-            "autograde_preprocessors": [PooledExecute if s is Execute else s for s in steps]
-        }
     for section, values in (extra or {}).items():
         sections.setdefault(section, {}).update(values)
     return sections
@@ -149,12 +128,6 @@ def _grade_one(api, assignment: str, student: str) -> tuple[str, str]:
     return OK, ""
 
 
-def _kernel_name(course: Course, assignment: str) -> str:
-    for path in sorted((course.source_dir / assignment).glob("*.ipynb")):
-        return nbformat.read(path, as_version=4).metadata.get("kernelspec", {}).get("name", "python3")
-    return "python3"
-
-
 def _worker(conn: Connection, course: Course, assignment: str, config: dict, quiet: bool) -> None:
     """Grade the students the parent sends, one at a time, with one API for the whole run."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
@@ -164,12 +137,6 @@ def _worker(conn: Connection, course: Course, assignment: str, config: dict, qui
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
     api = course.api(**config)
-    steps = config.get("Autograde", {}).get("autograde_preprocessors", [])
-    if PooledExecute in steps:  # boot the first kernel while the first submission is prepared
-        try:
-            prestart(_kernel_name(course, assignment), api.config)
-        except Exception:  # noqa: BLE001 - the first notebook then starts its own kernel
-            pass
     while True:
         student = conn.recv()
         if student is None:
@@ -180,7 +147,6 @@ def _worker(conn: Connection, course: Course, assignment: str, config: dict, qui
         except Exception as err:  # noqa: BLE001 - a crash must not take the worker down
             status, message = FAILED, f"{type(err).__name__}: {err}"
         conn.send((student, status, message, time.monotonic() - started))
-    shutdown_spare()
 
 
 def _kill_tree(pid: int) -> None:
@@ -273,8 +239,7 @@ def grade(
     ``timeout`` limits each cell (nbgrader interrupts it and grades the rest);
     ``hard_timeout`` limits a whole submission (the worker is killed and the submission scores
     zero). A failure never stops the batch. Results come back in the order of ``students``.
-    ``engine`` runs student code in the isolated sandbox (default), in warm forked kernels,
-    or in nbgrader's own kernels.
+    ``engine`` runs student code in the isolated sandbox (default) or in nbgrader's own kernels.
     """
     if engine not in ENGINES:
         raise CourseError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -286,13 +251,11 @@ def grade(
     if not students:
         return []
     prepare_gradebook(course, assignment)
-    pool = engine == "forked"
-    preload = notebook_imports(course.source_dir / assignment) if pool else []
     if engine == "sandbox":
         from .sandbox import sandbox_config
 
         extra_config = {**sandbox_config(timeout=timeout), **(extra_config or {})}
-    config = autograde_config(timeout, extra_config, pool, preload)
+    config = autograde_config(timeout, extra_config)
     limit = hard_timeout or hard_limit(course, assignment, timeout)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
 

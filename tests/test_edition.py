@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mvs_course import nbmeta
 from mvs_course.grading.course import CourseError
 from mvs_course.grading.edition import scan, student_edition
 from mvs_course.grading.leaks import DISTINCT_LENGTH, secret_lines
@@ -76,13 +77,11 @@ def _plant(edition: Path, tmp_path: Path, relpath: str, text: str) -> Path:
 def _a_secret(kind: str) -> str:
     for line, where in secret_lines(ROOT / "solutions", ROOT / "exercises").items():
         nb = ROOT / "solutions" / where.split(" cell ")[0]
-        cells = {
-            c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(nb, as_version=4).cells
-        }
+        cells = {nbmeta.grade_id(c): c for c in nbformat.read(nb, as_version=4).cells}
         cell = cells[where.split(" cell ")[1]]
         if len(line) < DISTINCT_LENGTH:  # a short line alone is not a leak: plant one that is
             continue
-        if (kind == "hidden") == cell.metadata["nbgrader"].get("grade", False) and line in cell.source:
+        if (kind == "hidden") == nbmeta.is_autograded_test(cell) and line in cell.source:
             return line
     raise AssertionError(f"no {kind} line found")
 

@@ -26,6 +26,7 @@ import pytest
 from conftest import ASSIGNMENTS, ROOT
 from fixtures import synthetic
 
+from mvs_course import nbmeta
 from mvs_course.cli import main
 from mvs_course.grading.course import Course
 from mvs_course.grading.feedback import feedback
@@ -365,7 +366,7 @@ def test_item_table_labels_items_by_their_claims(flow):
     assert set(table.index) == set(flow["items"])
     source = sorted((flow["course"].source_dir / ASSIGNMENT).glob("*.ipynb"))[0]
     for cell in nbformat.read(source, as_version=4).cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        gid = nbmeta.grade_id(cell)
         if gid in flow["items"]:
             tags = [t.removeprefix("claim:") for t in cell.metadata.get("tags", []) if t.startswith("claim:")]
             assert table.loc[gid, "claims"] == ", ".join(tags)

@@ -54,13 +54,17 @@ def _texts(path: Path) -> Iterable[str]:
         return
 
 
+# the module that defines the markers carries them as constants, not as a leak
+MARKER_DEFINITIONS = (Path("src/mvs_course/nbmeta.py"),)
+
+
 def find_leaks(folder: Path, secrets: dict[str, str]) -> list[str]:
     """Every marker, and every secret line that is long or comes with another from its cell."""
     problems = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts):
         rel = path.relative_to(folder)
         for text in _texts(path):
-            for marker in nbmeta.leak_markers_in(text):
+            for marker in [] if rel in MARKER_DEFINITIONS else nbmeta.leak_markers_in(text):
                 problems.append(f"{rel}: contains the marker {marker!r}")
             present = _lines(text) & secrets.keys()
             per_cell: dict[str, int] = {}

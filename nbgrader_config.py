@@ -17,7 +17,9 @@ c.CourseDirectory.release_directory = "exercises"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Autograding. Execute.timeout is the limit of one cell, for the sandbox too.
+# Autograding. Execute.timeout is the limit of one cell, for the sandbox too. The steps are
+# nbgrader's, with RepairMetadata (tampered metadata) and SandboxedExecute (isolation) added
+# and CheckCellMetadata replaced by the same check with its schema compiled once.
 c.Execute.timeout = 30
 c.Execute.shutdown_kernel = "immediate"
 c.KernelManager.shutdown_wait_time = 0.5  # nbgrader's kernels otherwise stall ~3 s at shutdown
@@ -28,7 +30,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "mvs_course.grading.preprocessors.checkmetadata.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
     "mvs_course.grading.sandbox.SandboxedExecute",
@@ -37,7 +39,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "mvs_course.grading.preprocessors.checkmetadata.CheckCellMetadata",
 ]
 # What student code may use without paying its import: warm in the sandbox before any cell.
 c.SandboxedExecute.preload = ["pandas", "numpy", "mvs_course.datasets"]

@@ -4,10 +4,13 @@ data by both engines, and the gradebook recorded once per version of the source.
 from __future__ import annotations
 
 import copy
+import multiprocessing
 
 import nbformat
 import pytest
+import sqlalchemy
 from fixtures import toy
+from nbgrader.api import Gradebook
 
 from mvs_course.grading.course import Course
 from mvs_course.grading.grade import grade
@@ -125,11 +128,11 @@ def graded(request, course, tmp_path_factory):
     results = {r.student: r for r in grade(here, toy.ASSIGNMENT, timeout=TIMEOUT, engine=engine)}
     rows = item_scores(here, toy.ASSIGNMENT)
     scores = {(r.student, r.item): r.score for r in rows.itertuples()}
-    return engine, results, scores
+    return engine, results, scores, here
 
 
 def test_each_submission_comes_back_as_one_result(graded):
-    engine, results, scores = graded
+    engine, results, scores, _ = graded
     assert sorted(results) == ["blank", "broken", "deleted", "loop", "solution"]
     assert results["solution"].ok and results["solution"].problems == ()
     assert (scores["solution", "test_double"], scores["solution", "test_value"]) == (2, 1)
@@ -140,7 +143,7 @@ def test_each_submission_comes_back_as_one_result(graded):
 
 
 def test_a_cell_timeout_is_reported_as_data_and_the_rest_graded(graded):
-    _, results, scores = graded
+    _, results, scores, _ = graded
     loop = results["loop"]
     assert (loop.status, loop.timed_out) == ("timeout", True)
     assert (scores["loop", "test_double"], scores["loop", "test_value"]) == (2, 0)
@@ -148,7 +151,7 @@ def test_a_cell_timeout_is_reported_as_data_and_the_rest_graded(graded):
 
 
 def test_a_broken_file_scores_zero_in_plain_words(graded):
-    _, results, scores = graded
+    _, results, scores, _ = graded
     broken = results["broken"]
     assert broken.status == "failed"
     assert broken.message.startswith("toy.ipynb is not a valid notebook file (broken JSON")
@@ -156,12 +159,41 @@ def test_a_broken_file_scores_zero_in_plain_words(graded):
 
 
 def test_a_deleted_test_cell_is_restored_and_graded(graded):
-    engine, results, scores = graded
+    engine, results, scores, _ = graded
     assert scores["deleted", "test_value"] == 1 and scores["deleted", "test_double"] == 2
     if engine == "sandbox":
         assert results["deleted"].problems == (
             "toy: cell 'test_value' is missing (deleted); restored from the source",
         )
+
+
+def test_grading_keeps_a_copy_of_the_gradebook_from_before(graded):
+    engine, results, scores, here = graded
+    with Gradebook(f"sqlite:///{here.course_dir / '.mvs-course' / 'gradebook-before-grading.db'}") as gb:
+        assert gb.find_assignment(toy.ASSIGNMENT).notebooks  # recorded before grading began
+        assert [s.id for s in gb.students] == []  # and nobody graded yet
+    assert ("solution", "test_double") in scores
+
+
+def _synchronous_in_a_worker(queue) -> None:
+    import sqlalchemy
+
+    from mvs_course.grading.grade import _unsynced_sqlite
+
+    _unsynced_sqlite()
+    with sqlalchemy.create_engine("sqlite://").connect() as connection:
+        queue.put(connection.exec_driver_sql("PRAGMA synchronous").scalar())
+
+
+def test_grading_workers_commit_without_waiting_for_the_disk():
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_synchronous_in_a_worker, args=(queue,))
+    process.start()
+    assert queue.get(timeout=60) == 0  # OFF in the worker
+    process.join(timeout=60)
+    with sqlalchemy.create_engine("sqlite://").connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL here
 
 
 def test_the_gradebook_is_recorded_once_per_source_version(tmp_path, monkeypatch):

@@ -9,23 +9,27 @@ with the preprocessors of the course's ``nbgrader_config.py``. Each worker retur
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import multiprocessing
 import os
 import random
 import re
 import signal
+import sqlite3
 import time
 import warnings
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
 import psutil
 
 from .course import Course, CourseError
 from .precheck import check_files
-from .release import prepare_gradebook
+from .release import STAMPS, prepare_gradebook
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 ENGINES = ("sandbox", "nbgrader")  # isolated (default); nbgrader's own kernels and steps
@@ -81,6 +85,17 @@ def _sandbox_step(course: Course, extra: dict) -> type | None:
         if isinstance(cls, type) and issubclass(cls, SandboxedExecute):
             return cls
     return None
+
+
+def _preload(course: Course, extra: dict) -> None:
+    """Import every configured grading step in the parent, once, before workers fork."""
+    from traitlets.utils.importstring import import_item
+
+    _recording_autograde()
+    steps = course.config(**extra).Autograde
+    for step in [*steps.get("sanitize_preprocessors", []), *steps.get("autograde_preprocessors", [])]:
+        if isinstance(step, str):
+            import_item(step)
 
 
 def run_config(course: Course, engine: str = DEFAULT_ENGINE, timeout: int | None = None) -> dict:
@@ -177,6 +192,7 @@ def failure_reason(outcome: dict) -> str:
     return lines[-1].strip() if lines else "autograde failed"
 
 
+@functools.cache
 def _recording_autograde():
     """nbgrader's Autograde converter, keeping what each notebook's preprocessors reported."""
     from nbgrader.converters import Autograde
@@ -251,12 +267,63 @@ def grade_one(api, converter, course: Course, assignment: str, student: str, eng
     return GradeResult(student, OK, "", seconds, tuple(problems), isolation, False, killed)
 
 
+def _unsynced_sqlite() -> None:
+    """In a grading worker: sqlite commits without waiting for the disk.
+
+    nbgrader commits about forty times per submission and each commit waits for an fsync
+    (10-20 ms on a busy disk). A process that dies mid-write cannot damage the gradebook this
+    way, a crash of the whole machine could: ``grade`` copies the gradebook first and syncs it
+    once when the batch is done.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def no_sync(dbapi_connection, _record) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.close()
+
+    event.listen(Engine, "connect", no_sync)
+
+
+def _sqlite_file(course: Course) -> Path | None:
+    url = course.db_url
+    return Path(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else None
+
+
+def backup_gradebook(course: Course) -> Path | None:
+    """Copy an sqlite gradebook to .mvs-course/gradebook-before-grading.db (a consistent copy,
+    through sqlite's backup API); returns the copy, or None for another database."""
+    path = _sqlite_file(course)
+    if path is None or not path.is_file():
+        return None
+    copy = course.course_dir / STAMPS / "gradebook-before-grading.db"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        contextlib.closing(sqlite3.connect(path)) as source,
+        contextlib.closing(sqlite3.connect(copy)) as target,
+    ):
+        source.backup(target)
+    return copy
+
+
+def _sync(path: Path | None) -> None:
+    if path is not None and path.is_file():
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engine: str, quiet: bool) -> None:
     """Grade the students the parent sends, one at a time, with one API for the whole run."""
     from sqlalchemy.exc import SAWarning
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     warnings.filterwarnings("ignore", category=SAWarning)
+    _unsynced_sqlite()
     if quiet:  # kernels inherit these: keep their chatter off the progress bar
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
@@ -384,6 +451,8 @@ def grade(
     if engine == "sandbox":
         isolation_level(course)  # refuses here, once, rather than in every worker
     prepare_gradebook(course, assignment)
+    backup_gradebook(course)
+    _preload(course, extra)
     limit = hard_timeout or hard_limit(course, assignment, cell_timeout(course, extra))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
 
@@ -436,6 +505,7 @@ def grade(
     for r in results.values():
         if r.status == FAILED or r.student in killed:
             _record_zero(course, assignment, r.student)
+    _sync(_sqlite_file(course))
     return [results[s] for s in students]
 
 

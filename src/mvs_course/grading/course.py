@@ -165,11 +165,6 @@ class Course:
     def course_id(self) -> str:
         return str(self.settings.CourseDirectory.get("course_id") or "")
 
-    def setting(self, section: str, key: str, default: object = None) -> object:
-        """One value of the loaded settings, e.g. ``setting("Execute", "timeout", 30)``."""
-        values = self.settings.get(section)
-        return values[key] if values is not None and key in values else default
-
     def assignments(self) -> list[str]:
         """Assignment names found in the source folder."""
         if not self.source_dir.is_dir():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -143,6 +144,16 @@ def test_init_refuses_the_repository_and_a_foreign_config(tmp_path):
     assert (foreign / "nbgrader_config.py").read_text() == "c = get_config()\n"
     again = init(tmp_path / "ours", ROOT)
     assert init(tmp_path / "ours", ROOT) == again  # running it twice is fine
+
+
+def test_a_course_dir_whose_repository_moved_says_so(tmp_path, user_config):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", ".git", "course", "tests", "data"))
+    folder = init(tmp_path / "grading", project).parent
+    assert Course.open(folder).project == project
+    project.rename(tmp_path / "moved")
+    with pytest.raises(CourseError, match="run `mvs-course init .*grading` again from the repository"):
+        Course.open(folder)
 
 
 def test_the_course_dir_comes_from_the_flag_the_environment_or_the_current_folder(tmp_path, monkeypatch):

@@ -140,6 +140,11 @@ class Course:
         # relative folders in the project's config are relative to the project
         base = course_dir if own is not None and project != course_dir else project
         source_dir = _absolute(cd.get("source_directory"), base) or project / "source"
+        if own is not None and is_course_dir(course_dir) and not source_dir.is_dir():
+            raise CourseError(
+                f"{course_dir} was set up for a course repository that is not at {source_dir.parent} "
+                f"any more: run `mvs-course init {course_dir}` again from the repository."
+            )
         release = release_dir or _absolute(cd.get("release_directory"), base) or project / "release"
         return cls(course_dir, project, Path(release).expanduser().resolve(), source_dir.resolve(), settings)
 

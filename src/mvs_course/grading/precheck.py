@@ -21,8 +21,8 @@ class Precheck:
     gradable: bool
 
 
-def _read_problem(name: str, data: bytes) -> tuple[str | None, bool]:
-    """(problem, readable) for one notebook file's bytes."""
+def read_problem(name: str, data: bytes) -> tuple[str | None, bool]:
+    """(problem in plain words or None, readable by nbgrader) for one notebook file's bytes."""
     try:
         raw = json.loads(data)
     except RecursionError:
@@ -65,7 +65,7 @@ def check_files(submitted: Path, source: Path) -> Precheck:
         except OSError as err:
             problems.append(f"{name} cannot be read ({err.strerror or err}); it scores zero")
             continue
-        problem, ok = _read_problem(name, data)
+        problem, ok = read_problem(name, data)
         readable += ok
         if problem:
             problems.append(problem)

@@ -66,7 +66,7 @@ def test_init_makes_a_course_dir_that_loads_the_project(tmp_path, user_config):
     assert course.db_url == f"sqlite:///{tmp_path / 'grading' / 'gradebook.db'}"
     steps = course.config().Autograde.autograde_preprocessors
     assert "mvs_course.grading.sandbox.SandboxedExecute" in steps
-    assert not (tmp_path / "grading" / "gradebook.db").exists(), "opening a course creates nothing"
+    assert not (tmp_path / "grading" / "gradebook.db").exists(), "opening a course makes no gradebook"
 
 
 def test_plain_nbgrader_and_mvs_course_read_the_same_settings(tmp_path, user_config):

@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
         "inputs", nargs="+", metavar="FILE", help="a .ipynb, a .zip (learner or LMS bulk) or a folder"
     )
     p.add_argument("--student", metavar="ID", help="student id for inputs whose names carry none")
+    p.add_argument(
+        "--roster",
+        type=Path,
+        metavar="CSV",
+        help="CSV as for `nbgrader db student import`: maps LMS user ids",
+    )
     p = command("grade", "autograde every submission of an assignment, in parallel")
     p.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment to grade")
     p.add_argument("--students", nargs="+", metavar="ID", help="grade only these students")
@@ -162,7 +168,8 @@ def _release(args: argparse.Namespace) -> None:
 def _collect(course, args: argparse.Namespace) -> None:
     from .grading.collect import collect
 
-    rep = collect(course, args.assignment, args.inputs, student=args.student)
+    more = {"roster": args.roster} if args.roster else {}
+    rep = collect(course, args.assignment, args.inputs, student=args.student, **more)
     for p in rep.placed:
         print(f"placed    {p.student}: {p.source} -> {p.dest.relative_to(course.course_dir)}")
         if p.superseded:

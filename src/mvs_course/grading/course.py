@@ -123,7 +123,8 @@ class Course:
         project: Path | None = None,
         release_dir: Path | None = None,
     ) -> Course:
-        """The course in ``course_dir`` (which need not exist yet: nothing is created here).
+        """The course in ``course_dir``, created as an empty folder if missing (commands that
+        only read check with :func:`resolve_course_dir` first, so they never create one).
 
         ``project`` defaults to the one the course directory's config points at, else the
         nearest one (:func:`find_project`); ``release_dir`` to the configured release folder.
@@ -146,6 +147,7 @@ class Course:
                 f"any more: run `mvs-course init {course_dir}` again from the repository."
             )
         release = release_dir or _absolute(cd.get("release_directory"), base) or project / "release"
+        course_dir.mkdir(parents=True, exist_ok=True)
         return cls(course_dir, project, Path(release).expanduser().resolve(), source_dir.resolve(), settings)
 
     def config(self, **extra: dict) -> Config:

@@ -25,5 +25,6 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Grading data never lives here (see `mvs-course init`), and `clean` never deletes any.
 clean:
-	rm -rf $(VENV) submitted autograded feedback gradebook.db .nbgrader.log
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

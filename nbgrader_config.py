@@ -1,13 +1,48 @@
-"""nbgrader settings for the course: solutions/ holds the sources, exercises/ the releases."""
+"""nbgrader settings of the course: every course setting, once.
+
+`mvs-course` reads this file the way nbgrader does, and a course directory made by
+`mvs-course init DIR` loads it, so plain `nbgrader` commands, the formgrader and
+`mvs-course` run the same steps with the same settings. `mvs-course grade --engine nbgrader`
+replaces only the two autograde preprocessor lists with nbgrader's defaults.
+"""
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
+# Where things are: solutions/ holds the sources, exercises/ the releases.
 c.CourseDirectory.course_id = "marketing-vs-sales"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+
+# Releases
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Autograding. Execute.timeout is the limit of one cell, for the sandbox too. The steps are
+# nbgrader's, with RepairMetadata (tampered metadata) and SandboxedExecute (isolation) added
+# and CheckCellMetadata replaced by the same check with its schema compiled once.
 c.Execute.timeout = 30
+c.Execute.shutdown_kernel = "immediate"
+c.KernelManager.shutdown_wait_time = 0.5  # nbgrader's kernels otherwise stall ~3 s at shutdown
+c.OverwriteCells.add_missing_cells = True  # a deleted test cell scores zero, never null
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "mvs_course.grading.preprocessors.repair.RepairMetadata",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "mvs_course.grading.preprocessors.checkmetadata.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "mvs_course.grading.sandbox.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "mvs_course.grading.preprocessors.checkmetadata.CheckCellMetadata",
+]
+# What student code may use without paying its import: warm in the sandbox before any cell.
+c.SandboxedExecute.preload = ["pandas", "numpy", "mvs_course.datasets"]
 
 # Feedback pages, whichever tool writes them (nbgrader generate_feedback, the formgrader's
 # Generate Feedback button, mvs-course feedback): hidden tests removed, a failed hidden test told

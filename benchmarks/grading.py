@@ -1,18 +1,31 @@
 """Grade one synthetic class twice, with plain nbgrader and with `mvs-course grade`; compare.
 
-    python benchmarks/grading.py [--students 30] [--assignment NAME] [--jobs N]
+    python benchmarks/grading.py [--students 30] [--assignment NAME] [--jobs N] [--profile N]
 
 Builds a class of synthetic submissions (a mix of full marks, blank releases and partly
-wrong answers), runs ``nbgrader autograde ASSIGNMENT --force`` once over the whole class
-exactly as nbgrader's docs show (default settings, in the course dir), then
-``mvs-course grade ASSIGNMENT`` from the same starting gradebook. Both are timed as
-subprocesses, start-up included. Every (student, item) score must be identical. The last
-line printed is ``speedup: X.XX`` (plain time / ours). Exit 1 when scores differ.
+wrong answers) in a course directory made by ``mvs-course init``, records the assignment in
+the gradebook (as ``nbgrader generate_assignment`` would), then times, as subprocesses with
+start-up included:
+
+- plain nbgrader: ``nbgrader autograde ASSIGNMENT --force`` in a copy of the course that has
+  a plain nbgrader configuration (source and release folders, nothing else), exactly as
+  nbgrader's docs show;
+- ours: ``mvs-course grade ASSIGNMENT`` (the default sandbox engine), from the same starting
+  gradebook.
+
+Every (student, item) score must be identical. Then it profiles the grader side of ours
+in-process (``--profile`` submissions, one worker, cProfile) and prints the top items, so
+the next cut is visible. The last line printed is ``speedup: X.XX`` (plain time / ours).
+Exit 1 when scores differ.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import cProfile
+import io
+import pstats
 import random
 import resource
 import shutil
@@ -20,16 +33,24 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "tests"))  # tests/mutants: one wrong answer per graded item
+sys.path.insert(0, str(ROOT / "tests"))  # tests/fixtures and tests/mutants
 
-from mvs_course.grading import synthetic  # noqa: E402
-from mvs_course.grading.course import Course  # noqa: E402
-from mvs_course.grading.release import release  # noqa: E402
+from fixtures import synthetic  # noqa: E402
+
+from mvs_course.grading.course import Course, init  # noqa: E402
+from mvs_course.grading.release import prepare_gradebook, release  # noqa: E402
 from mvs_course.grading.scores import item_scores  # noqa: E402
+
+PLAIN_CONFIG = """c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.source_directory = {source!r}
+c.CourseDirectory.release_directory = {release!r}
+"""
 
 
 def _mutants(assignment: str) -> dict[str, tuple[str, str]]:
@@ -87,35 +108,109 @@ def _timed(cmd: list[str], cwd: Path) -> float:
     return seconds
 
 
-def _reset(course: Course, pristine: Path) -> None:
-    shutil.rmtree(course.course_dir / "autograded", ignore_errors=True)
-    shutil.copy(pristine, course.course_dir / "gradebook.db")
+def _reset(folder: Path, pristine: Path) -> None:
+    shutil.rmtree(folder / "autograded", ignore_errors=True)
+    shutil.copy(pristine, folder / "gradebook.db")
+
+
+def _step_timer(totals: collections.Counter) -> list:
+    """Count the CPU time of each nbgrader step, notebook write and submission set-up."""
+    import nbconvert.preprocessors.base as preprocessor
+    from nbgrader.converters import autograde, base
+
+    undo = []
+
+    def wrap(owner, name: str, label: str | None = None) -> None:
+        original = getattr(owner, name)
+
+        def timed(self, *args, **kwargs):
+            started = time.process_time()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                totals[label or type(self).__name__] += time.process_time() - started
+
+        setattr(owner, name, timed)
+        undo.append((owner, name, original))
+
+    wrap(preprocessor.Preprocessor, "__call__")
+    wrap(autograde.Autograde, "init_assignment", "set-up (student, submission rows, files)")
+    wrap(base.BaseConverter, "write_single_notebook", "writing notebooks")
+    wrap(base.BaseConverter, "start", "TOTAL (one nbgrader autograde)")
+    return undo
+
+
+def profile(course: Course, assignment: str, students: list[str], top: int = 12) -> None:
+    """Where the grader side's time goes, per submission graded in this process: CPU per
+    nbgrader step, then cProfile's top functions by own (wall) time. Waiting for the sandbox's
+    worker shows there as socket reads, the gradebook's disk syncs as sqlite commits."""
+    from mvs_course.grading.grade import _recording_autograde, _unsynced_sqlite, grade_one, run_config
+
+    warnings.filterwarnings("ignore")
+    _unsynced_sqlite()  # as in a grading worker
+    api = course.api(**run_config(course))
+    converter = _recording_autograde()
+    grade_one(api, converter, course, assignment, students[0], "sandbox")  # warm: imports, zygote
+    graded = students[1:]
+    steps: collections.Counter = collections.Counter()
+    undo = _step_timer(steps)
+    try:
+        for student in graded[: len(graded) // 2]:
+            grade_one(api, converter, course, assignment, student, "sandbox")
+    finally:
+        for owner, name, original in undo:
+            setattr(owner, name, original)
+    timed = max(1, len(graded) // 2)
+    print(f"profile: grader-side CPU per nbgrader step, ms per submission ({timed} graded)")
+    for label, seconds in steps.most_common(top):
+        print(f"  {seconds / timed * 1000:8.1f}  {label}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for student in graded[len(graded) // 2 :]:
+        grade_one(api, converter, course, assignment, student, "sandbox")
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    print(f"profile: cProfile top {top} by own time ({len(graded) - len(graded) // 2} graded)")
+    for line in lines[start : start + top + 1]:
+        print("  " + line.replace(str(ROOT), ".").replace(sys.prefix, "<venv>"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--students", type=int, default=30, help="class size (default: 30)")
     parser.add_argument("--assignment", default=None, help="default: the first in solutions/")
     parser.add_argument("--jobs", type=int, default=None, help="mvs-course grade --jobs (default: CPUs)")
+    parser.add_argument("--profile", type=int, default=8, help="submissions to profile (0: none)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="mvs-bench-") as tmp:
         base = Path(tmp)
-        course = Course.open(base / "course", project=ROOT, release_dir=base / "exercises")
+        init(base / "course", ROOT)
+        course = Course.open(base / "course", release_dir=base / "exercises")
         assignment = args.assignment or course.assignments()[0]
-        release(course, [assignment])  # also records the assignment in the gradebook
-        course.write_nbgrader_config()
+        release(course, [assignment])  # a fresh release; also records the assignment
+        prepare_gradebook(course, assignment)
         kinds = build_class(course, assignment, args.students)
         pristine = base / "gradebook-released.db"
         shutil.copy(course.course_dir / "gradebook.db", pristine)
+        plain_dir = base / "plain"
+        shutil.copytree(course.course_dir, plain_dir, ignore=shutil.ignore_patterns("nbgrader_config.py"))
+        (plain_dir / "nbgrader_config.py").write_text(
+            PLAIN_CONFIG.format(
+                course_id=course.course_id, source=str(course.source_dir), release=str(course.release_dir)
+            )
+        )
+        plain_course = Course.open(plain_dir, project=ROOT)
         print(f"{assignment}: {len(kinds)} submissions ({', '.join(sorted(set(kinds.values())))})")
 
-        plain = _timed([str(BIN / "nbgrader"), "autograde", assignment, "--force"], course.course_dir)
-        plain_scores = _scores(course, assignment)
+        plain = _timed([str(BIN / "nbgrader"), "autograde", assignment, "--force"], plain_dir)
+        plain_scores = _scores(plain_course, assignment)
         print(f"plain nbgrader autograde: {plain:.2f} s")
 
-        _reset(course, pristine)
-        ours_cmd = [str(BIN / "mvs-course"), "--course-dir", str(course.course_dir), "grade", assignment]
+        ours_cmd = [str(BIN / "mvs-course"), "grade", assignment, "--course-dir", str(course.course_dir)]
         if args.jobs:
             ours_cmd += ["--jobs", str(args.jobs)]
         ours = _timed(ours_cmd, course.course_dir)
@@ -136,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
             print("scores identical: NO")
             return 1
         print("scores identical: yes")
+        if args.profile:
+            _reset(course.course_dir, pristine)
+            profile(course, assignment, sorted(kinds)[: args.profile + 1])
         print(f"speedup: {plain / ours:.2f}")
     return 0
 

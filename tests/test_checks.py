@@ -13,10 +13,10 @@ import nbformat
 import pandas as pd
 import pytest
 from conftest import ASSIGNMENTS
+from fixtures import synthetic
 
 from mvs_course.checks import core
 from mvs_course.checks.canonical import canonical, digest, raised
-from mvs_course.grading import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "solutions").glob("*/*.ipynb"))

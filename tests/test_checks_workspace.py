@@ -18,10 +18,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from fixtures import synthetic
 
 from mvs_course.checks import progress
 from mvs_course.checks.core import load_all
-from mvs_course.grading import synthetic
 from mvs_course.grading.course import Course
 from mvs_course.grading.grade import grade
 from mvs_course.grading.release import release

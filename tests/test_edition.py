@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mvs_course import nbmeta
 from mvs_course.grading.course import CourseError
 from mvs_course.grading.edition import scan, student_edition
 from mvs_course.grading.leaks import DISTINCT_LENGTH, secret_lines
@@ -36,7 +37,14 @@ def test_edition_has_the_course_and_nothing_instructor_only(edition):
     assert {p.name for p in (edition / "exercises").iterdir()} == {
         p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()
     }
-    for absent in ("solutions", "tests", "tools", "nbgrader_config.py", "src/mvs_course/grading"):
+    for absent in (
+        "solutions",
+        "tests",
+        "tools",
+        "nbgrader_config.py",
+        "src/mvs_course/grading",
+        "src/mvs_course/authoring",
+    ):
         assert not (edition / absent).exists(), absent
     assert not (edition / "src/mvs_course/cli.py").exists()
 
@@ -46,7 +54,8 @@ def test_edition_metadata_is_derived_and_publishable(edition):
     main = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["dependencies"] == main["project"]["dependencies"]
     assert "scripts" not in meta["project"] and "optional-dependencies" not in meta["project"]
-    assert not any("grading" in p for p in meta["tool"]["setuptools"]["packages"])
+    assert not any("grading" in p or "authoring" in p for p in meta["tool"]["setuptools"]["packages"])
+    assert meta["project"]["requires-python"] == main["project"]["requires-python"]
     readme = (edition / "README.md").read_text()
     assert "mybinder.org/v2/gh/someone/mvs-student/HEAD?urlpath=lab/tree/course/00_start_here.ipynb" in readme
     log = subprocess.run(["git", "log", "--oneline"], cwd=edition, capture_output=True, text=True, check=True)
@@ -76,13 +85,11 @@ def _plant(edition: Path, tmp_path: Path, relpath: str, text: str) -> Path:
 def _a_secret(kind: str) -> str:
     for line, where in secret_lines(ROOT / "solutions", ROOT / "exercises").items():
         nb = ROOT / "solutions" / where.split(" cell ")[0]
-        cells = {
-            c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(nb, as_version=4).cells
-        }
+        cells = {nbmeta.grade_id(c): c for c in nbformat.read(nb, as_version=4).cells}
         cell = cells[where.split(" cell ")[1]]
         if len(line) < DISTINCT_LENGTH:  # a short line alone is not a leak: plant one that is
             continue
-        if (kind == "hidden") == cell.metadata["nbgrader"].get("grade", False) and line in cell.source:
+        if (kind == "hidden") == nbmeta.is_autograded_test(cell) and line in cell.source:
             return line
     raise AssertionError(f"no {kind} line found")
 
@@ -93,6 +100,7 @@ def _a_secret(kind: str) -> str:
         ("src/mvs_course/lessons/extra.py", "solution", "carries a line from"),
         ("data/notes.md", "hidden", "carries a line from"),
         ("course/notes.md", "### BEGIN HIDDEN TESTS\n", "marker"),
+        ("src/mvs_course/lessons/extra.py", "### END SOLUTION\n", "marker"),
         ("solutions/01/x.ipynb", "{}", "instructor-only"),
         ("src/mvs_course/grading/grade.py", "", "instructor-only code"),
         ("gradebook.db", "", "instructor-only"),

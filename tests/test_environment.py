@@ -45,7 +45,9 @@ def test_binder_and_pyproject_pins_agree():
     assert environment_pins() == pyproject_pins()
 
 
-def test_environment_pins_python_311():
+def test_python_311_or_newer_and_binder_on_311():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert data["project"]["requires-python"] == ">=3.11"
     text = (ROOT / "environment.yml").read_text()
     assert re.search(r"^\s*-\s*python=3\.11\s*$", text, re.MULTILINE)
 
@@ -68,8 +70,25 @@ def test_nbgrader_config_points_at_solutions_and_exercises():
 
 def test_grading_workspace_is_ignored():
     ignored = (ROOT / ".gitignore").read_text().split()
-    for entry in ("submitted/", "autograded/", "feedback/", "gradebook.db", ".nbgrader.log"):
+    for entry in (
+        "submitted/",
+        "autograded/",
+        "feedback/",
+        "superseded/",
+        "sandbox_status/",
+        ".mvs-course/",
+        "gradebook.db",
+        ".nbgrader.log",
+    ):
         assert entry in ignored
+
+
+def test_make_clean_never_deletes_grading_data():
+    """`make clean` removes only what a build makes, never a gradebook or submissions."""
+    text = (ROOT / "Makefile").read_text()
+    recipe = text.split("\nclean:", 1)[1].split("\n\n", 1)[0]
+    for data in ("gradebook", "submitted", "autograded", "feedback", "superseded"):
+        assert data not in recipe, recipe
 
 
 def test_repo2docker_builds_from_environment_yml_and_postbuild(tmp_path):

@@ -3,7 +3,10 @@
 Two students share one exchange, as on JupyterHub. Their identity comes the way Zero to
 JupyterHub gives it: every user's server runs as the Unix user ``jovyan`` and nbgrader then
 takes the student id from ``JUPYTERHUB_USER``. The student commands run in their own
-processes and home folders, so nothing is shared but the exchange.
+processes and home folders, so nothing is shared but the exchange. The instructor's course
+directory is made by ``mvs-course init``, and the instructor's side uses plain ``nbgrader``
+commands there (release_assignment, collect, db student list) on the gradebook that
+``mvs-course grade`` fills.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from fixtures import synthetic
 
-from mvs_course.grading import synthetic
+from mvs_course.cli import main
 from mvs_course.grading.course import Course
 from mvs_course.grading.grade import grade
 from mvs_course.grading.release import release
@@ -42,17 +46,32 @@ def student(home: Path, name: str, exchange: Path, *args: str) -> subprocess.Com
     return out
 
 
+def instructor(course_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """A plain `nbgrader` command in the course directory (its nbgrader_config.py applies)."""
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), *args], cwd=course_dir, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out
+
+
 @pytest.mark.slow
 def test_release_fetch_submit_collect_grade(tmp_path):
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
-    course = Course.open(tmp_path / "instructor", project=ROOT, release_dir=tmp_path / "release")
-    release(course, [ASSIGNMENT])  # the instructor's `mvs-course release`, into a scratch folder
-    api = course.api(Exchange={"root": str(exchange)})
+    folder = tmp_path / "instructor"
+    assert main(["init", str(folder)]) == 0
+    # the class's own settings go at the end of the course dir's config, as the README says;
+    # the release goes to a scratch folder so the committed exercises/ stay untouched
+    with (folder / "nbgrader_config.py").open("a") as config:
+        config.write(f"c.Exchange.root = {str(exchange)!r}\n")
+        config.write(f"c.CourseDirectory.release_directory = {str(tmp_path / 'release')!r}\n")
+    course = Course.open(folder)
+    assert (course.project, course.release_dir) == (ROOT, tmp_path / "release")
+    release(course, [ASSIGNMENT])  # the instructor's `mvs-course release`
 
-    released = api.release_assignment(ASSIGNMENT)
-    assert released["success"], released.get("error")
+    instructor(folder, "release_assignment", ASSIGNMENT)
 
     source = next((ROOT / "solutions" / ASSIGNMENT).glob("*.ipynb"))
     answers = {"ana": synthetic.solution_answers(source), "bo": {}}
@@ -67,8 +86,7 @@ def test_release_fetch_submit_collect_grade(tmp_path):
         nbformat.write(synthetic.fill(notebook, filled), notebook)
         student(home, name, exchange, "submit", ASSIGNMENT)
 
-    collected = api.collect(ASSIGNMENT)
-    assert collected["success"], collected.get("error")
+    instructor(folder, "collect", ASSIGNMENT)
     assert course.submissions(ASSIGNMENT) == ["ana", "bo"]
 
     results = grade(course, ASSIGNMENT)
@@ -76,3 +94,5 @@ def test_release_fetch_submit_collect_grade(tmp_path):
     scores = totals(course, ASSIGNMENT)
     full = sum(synthetic.graded_items(source).values())
     assert scores == {"ana": full, "bo": 0}
+    listed = instructor(folder, "db", "student", "list").stdout
+    assert "There are 2 students in the database" in listed, listed

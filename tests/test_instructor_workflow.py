@@ -1,8 +1,9 @@
 """End to end on a temp course dir, through the CLI: release -> collect (a downloaded notebook,
 a learner zip, Canvas and Moodle bulk zips, a misnamed file) -> grade -> feedback -> report.
 
-Scores are compared with plain `nbgrader autograde` on a copy of the same submissions; one
-submission loops forever and must be cut at the time limit while the others grade.
+The course directory is made by `mvs-course init`, so plain `nbgrader autograde` run in a copy
+of it grades with the same settings and must give the same scores; one submission loops
+forever and must be cut at the time limit while the others grade.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ import mutants
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
+from fixtures import synthetic
 
+from mvs_course import nbmeta
 from mvs_course.cli import main
-from mvs_course.grading import synthetic
 from mvs_course.grading.course import Course
 from mvs_course.grading.feedback import feedback
 from mvs_course.grading.grade import grade, retry_locked
@@ -77,8 +79,9 @@ def hidden_lines(course: Course) -> list[str]:
 def flow(tmp_path_factory):
     """Run the whole workflow once; tests below check its parts."""
     base = tmp_path_factory.mktemp("workflow")
-    course = Course.open(base / "course", project=ROOT, release_dir=base / "exercises")
-    release(course, [ASSIGNMENT])
+    assert main(["init", str(base / "course")]) == 0
+    course = Course.open(base / "course", release_dir=base / "exercises")
+    release(course, [ASSIGNMENT])  # a fresh release to build submissions from, not exercises/
 
     source_nb = sorted((course.source_dir / ASSIGNMENT).glob("*.ipynb"))[0]
     solution = synthetic.solution_answers(source_nb)
@@ -175,9 +178,9 @@ def test_scores_are_what_each_submission_deserves(flow):
     assert scores == flow["expected"]
 
 
-def test_scores_equal_plain_nbgrader(flow):
-    plain = Course.open(flow["plain_dir"], project=ROOT, release_dir=flow["base"] / "exercises")
-    plain.write_nbgrader_config()
+def test_plain_nbgrader_in_the_course_dir_gives_the_same_scores(flow):
+    plain = Course.open(flow["plain_dir"])
+    assert plain.project == ROOT  # found through the course dir's nbgrader_config.py
     nbgrader = Path(sys.executable).parent / "nbgrader"
     done = subprocess.run(
         [str(nbgrader), "autograde", ASSIGNMENT, "--force", f"--Execute.timeout={TIMEOUT}"],
@@ -256,8 +259,11 @@ def test_status_counts_each_stage(flow):
 
 
 def test_cli_exit_code_is_2_for_instructor_errors(flow, capsys):
-    assert main(["--course-dir", str(flow["course"].course_dir), "grade", "no_such_assignment"]) == 2
-    assert "No assignment" in capsys.readouterr().err
+    assert main(["grade", "no_such_assignment", "--course-dir", str(flow["course"].course_dir)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("mvs-course: No assignment 'no_such_assignment'")
+    assert len(captured.err.strip().splitlines()) == 1
+    assert captured.out == "", "nothing (no sandbox banner) before the assignment is known"
 
 
 def test_a_stuck_worker_is_killed_and_scores_zero(flow, tmp_path):
@@ -271,6 +277,7 @@ def test_a_stuck_worker_is_killed_and_scores_zero(flow, tmp_path):
     results = grade(course, ASSIGNMENT, ["dan-loop", "ana"], jobs=2, timeout=60, hard_timeout=15)
     by_student = {r.student: r for r in results}
     assert by_student["dan-loop"].status == "timeout" and "killed" in by_student["dan-loop"].message
+    assert by_student["dan-loop"].killed and not by_student["ana"].killed
     assert by_student["ana"].ok
     scores = item_scores(course, ASSIGNMENT).groupby("student")["score"].sum().to_dict()
     assert (scores["dan-loop"], scores["ana"]) == (0.0, flow["expected"]["ana"])
@@ -329,18 +336,26 @@ def test_a_broken_submission_scores_zero_is_listed_and_the_batch_exits_zero(flow
     broken = copy / "submitted" / "zed" / ASSIGNMENT / nb_path.name
     broken.parent.mkdir(parents=True)
     broken.write_text('{"cells": [')  # a download cut short
-    code = main(
-        ["--course-dir", str(copy), "grade", ASSIGNMENT, "--students", "zed", "ana", "--timeout", "5"]
-    )
+    deep = copy / "submitted" / "yan" / ASSIGNMENT / nb_path.name
+    deep.parent.mkdir(parents=True)
+    deep.write_text("[" * 100_000 + "]" * 100_000)  # JSON nested too deeply to read
+    students = ["--students", "zed", "yan", "ana"]
+    code = main(["--course-dir", str(copy), "grade", ASSIGNMENT, *students, "--timeout", "5"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.strip().splitlines()[-1].startswith("  FAILED zed: ")
+    assert out.strip().splitlines()[-2:] == [
+        f"  FAILED zed: {nb_path.name} is not a valid notebook file (broken JSON: Expecting value: "
+        "line 1 column 12 (char 11)); it scores zero",
+        f"  FAILED yan: {nb_path.name} is not a valid notebook file (nested too deeply to read); "
+        "it scores zero",
+    ]
     assert out.startswith("Sandbox isolation: "), "grade names the isolation level first"
-    assert "    note: buyer_vs_seller.ipynb is not a valid notebook file" in out
+    assert "graded 3 submissions, 2 with problems" in out
     course = Course.open(copy, project=ROOT, release_dir=flow["base"] / "exercises")
     rows = item_scores(course, ASSIGNMENT)
-    zed = rows[rows["student"] == "zed"]
-    assert len(zed) == len(flow["items"]) and zed["score"].sum() == 0
+    for student in ("zed", "yan"):
+        rows_of = rows[rows["student"] == student]
+        assert len(rows_of) == len(flow["items"]) and rows_of["score"].sum() == 0
     assert rows[rows["student"] == "ana"]["score"].sum() == flow["expected"]["ana"]
 
 
@@ -351,7 +366,7 @@ def test_item_table_labels_items_by_their_claims(flow):
     assert set(table.index) == set(flow["items"])
     source = sorted((flow["course"].source_dir / ASSIGNMENT).glob("*.ipynb"))[0]
     for cell in nbformat.read(source, as_version=4).cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        gid = nbmeta.grade_id(cell)
         if gid in flow["items"]:
             tags = [t.removeprefix("claim:") for t in cell.metadata.get("tags", []) if t.startswith("claim:")]
             assert table.loc[gid, "claims"] == ", ".join(tags)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mutants
+from fixtures import synthetic
 from hostile_cases import ASSIGNMENT, CASES, NOTEBOOK, Ctx
 from nbgrader.api import Gradebook, MissingEntry
 
-from mvs_course.grading import synthetic
 from mvs_course.grading.course import Course
 from mvs_course.grading.grade import grade
 from mvs_course.grading.release import release

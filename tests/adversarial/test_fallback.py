@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 from adversarial_batch import _context, _scores, _write, grade_in_sandbox, slug
+from fixtures import synthetic
 from hostile_cases import ASSIGNMENT, CASES
 
-from mvs_course.grading import synthetic
 from mvs_course.grading.course import Course
 from mvs_course.grading.release import release
 from mvs_course.grading.sandbox import isolation

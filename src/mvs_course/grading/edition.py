@@ -13,7 +13,7 @@ from .course import CourseError
 from .leaks import find_leaks, secret_lines
 
 COPIED = ("course", "exercises", "data", "environment.yml", "postBuild", "LICENSE")
-INSTRUCTOR_ONLY = ("grading", "cli.py")  # inside src/mvs_course
+INSTRUCTOR_ONLY = ("grading", "authoring", "cli.py")  # inside src/mvs_course: grading and building
 FORBIDDEN = ("solutions", "submitted", "autograded", "feedback", "gradebook.db", "nbgrader_config.py")
 DEFAULT_REPO = "mvs-course/marketing-vs-sales-student"
 
@@ -33,7 +33,8 @@ def _pyproject(project: Path) -> str:
     """The main pyproject reduced to what a student installs: no CLI, no test extra, no grading."""
     meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     proj = meta["project"]
-    packages = [p for p in meta["tool"]["setuptools"]["packages"] if not p.startswith("mvs_course.grading")]
+    instructor = tuple(f"mvs_course.{name}" for name in INSTRUCTOR_ONLY if not name.endswith(".py"))
+    packages = [p for p in meta["tool"]["setuptools"]["packages"] if not p.startswith(instructor)]
     deps = "".join(f'    "{d}",\n' for d in proj["dependencies"])
     pkgs = "".join(f'    "{p}",\n' for p in packages)
     data = meta["tool"]["setuptools"].get("package-data", {})
@@ -59,7 +60,7 @@ def _readme(repo: str) -> str:
 {badge}
 
 An interactive course on how marketing and sales differ. Click the badge to open it on
-Binder (nothing to install), or on your own machine with Python 3.11:
+Binder (nothing to install), or on your own machine with Python 3.11 or newer:
 
 ```bash
 python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/jupyter lab course/00_start_here.ipynb

@@ -1,44 +1,41 @@
 """Autograde a class in parallel with nbgrader: one worker process per core, each starting the
 nbgrader API once, a per-cell time limit, and a hard wall-clock kill of a stuck worker.
 
-Scores are nbgrader's own: every submission goes through ``NbGraderAPI.autograde`` with the
-default preprocessors; only the kernel shutdown (immediate instead of a graceful wait) and
-the number of processes differ from a plain ``nbgrader autograde`` run.
+Scores are nbgrader's own: every submission goes through nbgrader's ``Autograde`` converter
+with the preprocessors of the course's ``nbgrader_config.py``. Each worker returns one
+:class:`GradeResult` per submission, built from data the preprocessors leave in nbgrader's
+``resources`` (``resources["sandbox"]``, ``resources["repairs"]``), never from log text.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
+import functools
 import multiprocessing
 import os
 import random
 import re
 import signal
-import tempfile
+import sqlite3
 import time
 import warnings
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
-import nbformat
 import psutil
-from nbgrader.api import MissingEntry
-from nbgrader.converters import Autograde
-from nbgrader.preprocessors import Execute
-from sqlalchemy.exc import SAWarning
-from tqdm import tqdm
 
 from .course import Course, CourseError
-from .forkkernel import notebook_imports
-from .kernelpool import PooledExecute, prestart, shutdown_spare
+from .precheck import check_files
+from .release import STAMPS, prepare_gradebook
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
-_TIMEOUT_LOG = "Timeout waiting for execute reply"
-_SANDBOX_TIMEOUTS = ("wall-clock", "CPU time limit")
-ENGINES = ("sandbox", "forked", "nbgrader")  # isolated worker; warm forked kernels; plain kernels
+ENGINES = ("sandbox", "nbgrader")  # isolated (default); nbgrader's own kernels and steps
+DEFAULT_ENGINE = ENGINES[0]
 _LOCKED = "database is locked"
+_NBGRADER_TIMEOUT = '"ename": "CellTimeoutError"'  # nbgrader's Execute.error_on_timeout
 
 
 @dataclass(frozen=True)
@@ -50,43 +47,116 @@ class GradeResult:
     message: str = ""
     seconds: float = 0.0
     problems: tuple[str, ...] = ()  # what was wrong with the submission itself, in plain words
+    isolation: str = ""  # the sandbox level it ran at ("none" for plain nbgrader kernels)
+    timed_out: bool = False  # a cell hit the time limit (the rest was graded)
+    killed: bool = False  # a process was killed: a sandbox limit, or the whole submission
 
     @property
     def ok(self) -> bool:
         return self.status == OK
 
 
-def autograde_config(
-    timeout: int = 30,
-    extra: dict[str, dict[str, Any]] | None = None,
-    pool: bool = True,
-    preload: list[str] | None = None,
-) -> dict:
-    """The nbgrader settings ``grade`` uses, by config section; ``extra`` overrides per key.
+def engine_config(engine: str) -> dict[str, dict[str, Any]]:
+    """What ``engine`` changes in the course's settings: nothing for the sandbox; for plain
+    nbgrader, its own default sanitize and autograde preprocessors."""
+    if engine not in ENGINES:
+        raise CourseError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "sandbox":
+        return {}
+    from nbgrader.converters import Autograde
 
-    nbgrader's own preprocessors, except that with ``pool`` the Execute step is
-    :class:`~mvs_course.grading.kernelpool.PooledExecute`: kernels are forked from a warm
-    template that has imported ``preload`` (:mod:`~mvs_course.grading.forkkernel`), and the
-    next one starts while a notebook runs. This is the one place to swap the executor, e.g.
-    ``extra={"Autograde": {"autograde_preprocessors": [...]}}``.
-    """
-    sections: dict[str, dict[str, Any]] = {
-        "Execute": {"timeout": int(timeout), "shutdown_kernel": "immediate"},
-        "KernelManager": {"shutdown_wait_time": 0.5},
-    }
-    if pool:
-        steps = Autograde.autograde_preprocessors.default()
-        sections["Autograde"] = {
-            "autograde_preprocessors": [PooledExecute if s is Execute else s for s in steps]
+    return {
+        "Autograde": {
+            "sanitize_preprocessors": list(Autograde.sanitize_preprocessors.default()),
+            "autograde_preprocessors": list(Autograde.autograde_preprocessors.default()),
         }
-    for section, values in (extra or {}).items():
-        sections.setdefault(section, {}).update(values)
-    return sections
+    }
+
+
+def _sandbox_step(course: Course, extra: dict) -> type | None:
+    """The SandboxedExecute class among the configured autograde steps, if any."""
+    from traitlets.utils.importstring import import_item
+
+    from .sandbox import SandboxedExecute
+
+    steps = course.config(**extra).Autograde.get("autograde_preprocessors", [])
+    for step in steps:
+        cls = import_item(step) if isinstance(step, str) else step
+        if isinstance(cls, type) and issubclass(cls, SandboxedExecute):
+            return cls
+    return None
+
+
+def _preload(course: Course, extra: dict) -> None:
+    """Import every configured grading step in the parent, once, before workers fork."""
+    from traitlets.utils.importstring import import_item
+
+    _recording_autograde()
+    steps = course.config(**extra).Autograde
+    for step in [*steps.get("sanitize_preprocessors", []), *steps.get("autograde_preprocessors", [])]:
+        if isinstance(step, str):
+            import_item(step)
+
+
+def run_config(course: Course, engine: str = DEFAULT_ENGINE, timeout: int | None = None) -> dict:
+    """Per-class settings ``grade`` puts over the course's: the engine's, and ``timeout``."""
+    from nbgrader.preprocessors import Execute
+
+    extra = engine_config(engine)
+    if timeout is not None:
+        extra["Execute"] = {"timeout": int(timeout)}
+    if engine == "sandbox":
+        step = _sandbox_step(course, extra)
+        if step is None:
+            raise CourseError(
+                "The course's nbgrader_config.py does not grade in the sandbox: "
+                "c.Autograde.autograde_preprocessors has no SandboxedExecute. "
+                "Restore it, or pass --engine nbgrader for trusted work."
+            )
+        if timeout is not None and not issubclass(step, Execute):
+            # until SandboxedExecute derives from nbgrader's Execute (and so reads its timeout)
+            extra["SandboxedExecute"] = {"timeout": int(timeout)}
+    return extra
+
+
+def cell_timeout(course: Course, extra: dict | None = None) -> int:
+    """The per-cell time limit in force: ``Execute.timeout`` as configured, else nbgrader's."""
+    from nbgrader.preprocessors import Execute
+
+    value = course.config(**(extra or {})).Execute.get("timeout")
+    return int(value if value is not None else Execute.timeout.default_value)
+
+
+def isolation_line(course: Course, engine: str = DEFAULT_ENGINE) -> str:
+    """The line ``mvs-course grade`` prints first: what isolates student code in this run."""
+    if engine == "nbgrader":
+        return "Engine nbgrader: student code runs unisolated, with your rights (trusted work only)."
+    level = isolation_level(course)
+    from .sandbox import describe
+
+    return f"Sandbox isolation: {level}. {describe(level)}."
+
+
+def isolation_level(course: Course) -> str:
+    """The sandbox level grading would use; CourseError when the sandbox refuses to run."""
+    import inspect
+
+    from . import sandbox
+
+    takes_config = "config" in inspect.signature(sandbox.isolation_level).parameters
+    try:
+        return sandbox.isolation_level(course.config()) if takes_config else sandbox.isolation_level()
+    except Exception as err:
+        if type(err).__name__ == "SandboxUnavailable":
+            raise CourseError(str(err)) from None
+        raise
 
 
 def hard_limit(course: Course, assignment: str, timeout: float) -> float:
     """Wall-clock seconds after which a worker on one submission is killed: every code cell
     may use its full time limit, plus a minute for kernel start and bookkeeping."""
+    import nbformat
+
     cells = 0
     for path in (course.source_dir / assignment).glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
@@ -107,23 +177,6 @@ def retry_locked(action, attempts: int = 8):
     return outcome
 
 
-def prepare_gradebook(course: Course, assignment: str) -> None:
-    """Create the gradebook and record the assignment's notebooks and cells, once, before any
-    worker starts (workers racing to create tables would collide). Uses a throwaway release
-    folder so the committed exercises/ stay untouched."""
-    with course.gradebook() as gb:
-        try:
-            if gb.find_assignment(assignment).notebooks:
-                return
-        except MissingEntry:
-            pass
-    with tempfile.TemporaryDirectory() as tmp:
-        api = course.api(CourseDirectory={"release_directory": tmp})
-        result = api.generate_assignment(assignment, force=True, create=True)
-    if not result["success"]:
-        raise CourseError(f"nbgrader could not record {assignment} in the gradebook:\n{result.get('error')}")
-
-
 _EXCEPTION_LINE = re.compile(r"^\s*((?:[A-Za-z_][\w.]*\.)?[A-Za-z_]\w*(?:Error|Exception|Interrupt)\b:?.*)$")
 
 
@@ -139,48 +192,154 @@ def failure_reason(outcome: dict) -> str:
     return lines[-1].strip() if lines else "autograde failed"
 
 
-def _grade_one(api, assignment: str, student: str) -> tuple[str, str]:
-    outcome = retry_locked(lambda: api.autograde(assignment, student, force=True, create=True))
-    log = outcome.get("log") or ""
+@functools.cache
+def _recording_autograde():
+    """nbgrader's Autograde converter, keeping what each notebook's preprocessors reported."""
+    from nbgrader.converters import Autograde
+
+    class RecordingAutograde(Autograde):
+        def start(self) -> None:
+            self.reports: dict[str, dict[str, Any]] = {}
+            super().start()
+
+        def write_single_notebook(self, output: str, resources: dict) -> None:
+            report = self.reports.setdefault(resources["nbgrader"]["notebook"], {})
+            if self._sanitizing:
+                report["repairs"] = list(resources.get("repairs") or [])
+            else:
+                # the old sandbox reported as "mvs_sandbox"; contract 3 names it "sandbox"
+                report["sandbox"] = resources.get("sandbox") or resources.get("mvs_sandbox")
+                report["cell_timeout"] = _NBGRADER_TIMEOUT in output
+            super().write_single_notebook(output, resources)
+
+    return RecordingAutograde
+
+
+def _sandbox_timed_out(sandbox: dict) -> bool:
+    if "timed_out" in sandbox:
+        return bool(sandbox["timed_out"])
+    # the old sandbox said it only in words
+    return any("wall-clock" in p or "CPU time limit" in p for p in sandbox.get("problems", []))
+
+
+def grade_one(api, converter, course: Course, assignment: str, student: str, engine: str) -> GradeResult:
+    """Autograde one submission with nbgrader and describe how it went."""
+    from nbgrader.utils import capture_log, temp_attrs
+
+    started = time.monotonic()
+    submitted = course.course_dir / "submitted" / student / assignment
+    found = check_files(submitted, course.source_dir / assignment)
+    problems = list(found.problems)
+    isolation = "none" if engine == "nbgrader" else ""
+    if not found.gradable:
+        message = problems[0] if problems else "nothing to grade"
+        return GradeResult(student, FAILED, message, time.monotonic() - started, tuple(problems), isolation)
+
+    apps: list = []
+
+    def attempt() -> dict:
+        with temp_attrs(api.coursedir, assignment_id=assignment, student_id=student):
+            app = converter(coursedir=api.coursedir, parent=api)
+            app.force, app.create_student = True, True
+            apps.append(app)
+            return capture_log(app)
+
+    outcome = retry_locked(attempt)
+    timed_out = killed = False
+    for notebook, report in sorted(getattr(apps[-1], "reports", {}).items()):
+        problems += [f"{notebook}: {note}" for note in report.get("repairs", [])]
+        sandbox = report.get("sandbox") or {}
+        if sandbox:
+            isolation = str(sandbox.get("level") or sandbox.get("isolation") or isolation)
+            problems += [f"{notebook}: {p}" for p in sandbox.get("problems", [])]
+            timed_out |= _sandbox_timed_out(sandbox)
+            killed |= bool(sandbox.get("killed"))
+        timed_out |= bool(report.get("cell_timeout"))
+    problems = list(dict.fromkeys(problems))
+    seconds = time.monotonic() - started
     if not outcome.get("success"):
-        return FAILED, failure_reason(outcome)
-    if _TIMEOUT_LOG in log or ("[sandbox]" in log and any(t in log for t in _SANDBOX_TIMEOUTS)):
-        return TIMEOUT, "a cell hit the time limit and was interrupted; the rest was graded"
-    return OK, ""
+        reason = failure_reason(outcome)
+        message = f"{found.problems[0]} (nbgrader: {reason})" if found.problems else reason
+        return GradeResult(student, FAILED, message, seconds, tuple(problems), isolation, timed_out, killed)
+    if timed_out:
+        message = "a cell hit the time limit and was interrupted; the rest was graded"
+        return GradeResult(student, TIMEOUT, message, seconds, tuple(problems), isolation, True, killed)
+    return GradeResult(student, OK, "", seconds, tuple(problems), isolation, False, killed)
 
 
-def _kernel_name(course: Course, assignment: str) -> str:
-    for path in sorted((course.source_dir / assignment).glob("*.ipynb")):
-        return nbformat.read(path, as_version=4).metadata.get("kernelspec", {}).get("name", "python3")
-    return "python3"
+def _unsynced_sqlite() -> None:
+    """In a grading worker: sqlite commits without waiting for the disk.
+
+    nbgrader commits about forty times per submission and each commit waits for an fsync
+    (10-20 ms on a busy disk). A process that dies mid-write cannot damage the gradebook this
+    way, a crash of the whole machine could: ``grade`` copies the gradebook first and syncs it
+    once when the batch is done.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def no_sync(dbapi_connection, _record) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.close()
+
+    event.listen(Engine, "connect", no_sync)
 
 
-def _worker(conn: Connection, course: Course, assignment: str, config: dict, quiet: bool) -> None:
+def _sqlite_file(course: Course) -> Path | None:
+    url = course.db_url
+    return Path(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else None
+
+
+def backup_gradebook(course: Course) -> Path | None:
+    """Copy an sqlite gradebook to .mvs-course/gradebook-before-grading.db (a consistent copy,
+    through sqlite's backup API); returns the copy, or None for another database."""
+    path = _sqlite_file(course)
+    if path is None or not path.is_file():
+        return None
+    copy = course.course_dir / STAMPS / "gradebook-before-grading.db"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        contextlib.closing(sqlite3.connect(path)) as source,
+        contextlib.closing(sqlite3.connect(copy)) as target,
+    ):
+        source.backup(target)
+    return copy
+
+
+def _sync(path: Path | None) -> None:
+    if path is not None and path.is_file():
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engine: str, quiet: bool) -> None:
     """Grade the students the parent sends, one at a time, with one API for the whole run."""
+    from sqlalchemy.exc import SAWarning
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     warnings.filterwarnings("ignore", category=SAWarning)
-    if quiet:  # kernels inherit these: keep their chatter off the progress bar (logs come back)
+    _unsynced_sqlite()
+    if quiet:  # kernels inherit these: keep their chatter off the progress bar
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-    api = course.api(**config)
-    steps = config.get("Autograde", {}).get("autograde_preprocessors", [])
-    if PooledExecute in steps:  # boot the first kernel while the first submission is prepared
-        try:
-            prestart(_kernel_name(course, assignment), api.config)
-        except Exception:  # noqa: BLE001 - the first notebook then starts its own kernel
-            pass
+    api = course.api(**extra)
+    converter = _recording_autograde()
     while True:
         student = conn.recv()
         if student is None:
             break
         started = time.monotonic()
         try:
-            status, message = _grade_one(api, assignment, student)
+            result = grade_one(api, converter, course, assignment, student, engine)
         except Exception as err:  # noqa: BLE001 - a crash must not take the worker down
-            status, message = FAILED, f"{type(err).__name__}: {err}"
-        conn.send((student, status, message, time.monotonic() - started))
-    shutdown_spare()
+            result = GradeResult(student, FAILED, f"{type(err).__name__}: {err}", time.monotonic() - started)
+        conn.send(result)
 
 
 def _kill_tree(pid: int) -> None:
@@ -199,10 +358,9 @@ def _kill_tree(pid: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, course: Course, assignment: str, config: dict, quiet: bool):
+    def __init__(self, ctx, *args: Any):
         self.conn, child = ctx.Pipe()
-        args = (child, course, assignment, config, quiet)
-        self.process = ctx.Process(target=_worker, args=args, daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, *args), daemon=True)
         self.process.start()
         child.close()
         self.student: str | None = None
@@ -235,6 +393,9 @@ def _record_zero(course: Course, assignment: str, student: str) -> None:
     """Give a submission that could not be graded zero on every item, visibly in the gradebook."""
 
     def write():
+        from sqlalchemy.exc import SAWarning
+
+        warnings.filterwarnings("ignore", category=SAWarning)
         with course.gradebook() as gb:
             gb.update_or_create_student(student)
             submission = gb.update_or_create_submission(assignment, student)
@@ -262,22 +423,24 @@ def grade(
     students: list[str] | None = None,
     *,
     jobs: int | None = None,
-    timeout: int = 30,
+    timeout: int | None = None,
     hard_timeout: float | None = None,
     progress: bool = False,
     extra_config: dict[str, dict[str, Any]] | None = None,
-    engine: str = "sandbox",
+    engine: str = DEFAULT_ENGINE,
 ) -> list[GradeResult]:
     """Autograde each student's submission of ``assignment`` in ``jobs`` worker processes.
 
-    ``timeout`` limits each cell (nbgrader interrupts it and grades the rest);
-    ``hard_timeout`` limits a whole submission (the worker is killed and the submission scores
-    zero). A failure never stops the batch. Results come back in the order of ``students``.
-    ``engine`` runs student code in the isolated sandbox (default), in warm forked kernels,
-    or in nbgrader's own kernels.
+    ``timeout`` limits each cell (default: ``Execute.timeout`` of the course's settings;
+    nbgrader interrupts the cell and grades the rest); ``hard_timeout`` limits a whole
+    submission (the worker is killed and the submission scores zero). A failure never stops
+    the batch. Results come back in the order of ``students``. ``engine`` runs student code
+    in the isolated sandbox (default) or in nbgrader's own kernels with nbgrader's own steps.
+    ``extra_config`` puts per-class settings over everything else.
     """
-    if engine not in ENGINES:
-        raise CourseError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    extra = run_config(course, engine, timeout)
+    for section, values in (extra_config or {}).items():
+        extra.setdefault(section, {}).update(values)
     course.check_assignment(assignment)
     students = list(students) if students is not None else course.submissions(assignment)
     missing = [s for s in students if not (course.course_dir / "submitted" / s / assignment).is_dir()]
@@ -285,23 +448,23 @@ def grade(
         raise CourseError(f"No submission of {assignment} in submitted/ for: {', '.join(missing)}")
     if not students:
         return []
-    prepare_gradebook(course, assignment)
-    pool = engine == "forked"
-    preload = notebook_imports(course.source_dir / assignment) if pool else []
     if engine == "sandbox":
-        from .sandbox import sandbox_config
-
-        extra_config = {**sandbox_config(timeout=timeout), **(extra_config or {})}
-    config = autograde_config(timeout, extra_config, pool, preload)
-    limit = hard_timeout or hard_limit(course, assignment, timeout)
+        isolation_level(course)  # refuses here, once, rather than in every worker
+    prepare_gradebook(course, assignment)
+    backup_gradebook(course)
+    _preload(course, extra)
+    limit = hard_timeout or hard_limit(course, assignment, cell_timeout(course, extra))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
+
+    from tqdm import tqdm
 
     ctx = _context()
     tqdm.monitor_interval = 0  # no monitor thread: workers are forked
     pending = deque(students)
     results: dict[str, GradeResult] = {}
     killed: set[str] = set()
-    workers = [_Worker(ctx, course, assignment, config, True) for _ in range(jobs)]
+    args = (course, assignment, extra, engine, True)
+    workers = [_Worker(ctx, *args) for _ in range(jobs)]
     bar = tqdm(total=len(students), unit="submission", disable=not progress, desc=f"grading {assignment}")
     try:
         while len(results) < len(students):
@@ -312,12 +475,13 @@ def grade(
             for conn in wait([w.conn for w in busy], timeout=0.2):
                 w = next(w for w in busy if w.conn is conn)
                 try:
-                    student, status, message, seconds = conn.recv()
+                    result = conn.recv()
                 except (EOFError, OSError):
-                    student, status, seconds = w.student, FAILED, time.monotonic() - w.started
                     message = f"the grading process died (exit code {w.process.exitcode})"
-                    workers[workers.index(w)] = _Worker(ctx, course, assignment, config, True)
-                results[student] = GradeResult(student, status, message, seconds)
+                    seconds = time.monotonic() - w.started
+                    result = GradeResult(w.student, FAILED, message, seconds, killed=True)
+                    workers[workers.index(w)] = _Worker(ctx, *args)
+                results[result.student] = result
                 w.student = None
                 bar.update(1)
             now = time.monotonic()
@@ -325,11 +489,12 @@ def grade(
                 if w.student is not None and now - w.started > limit:
                     w.kill()
                     killed.add(w.student)
+                    message = f"killed after {limit:g} s wall clock; scored 0"
                     results[w.student] = GradeResult(
-                        w.student, TIMEOUT, f"killed after {limit:g} s wall clock; scored 0", now - w.started
+                        w.student, TIMEOUT, message, now - w.started, timed_out=True, killed=True
                     )
                     bar.update(1)
-                    workers[i] = _Worker(ctx, course, assignment, config, True)
+                    workers[i] = _Worker(ctx, *args)
             bad = sum(not r.ok for r in results.values())
             if bad:
                 bar.set_postfix(problems=bad)
@@ -340,17 +505,14 @@ def grade(
     for r in results.values():
         if r.status == FAILED or r.student in killed:
             _record_zero(course, assignment, r.student)
-    if engine == "sandbox":
-        from .sandbox import student_report
-
-        for student, r in results.items():
-            found = student_report(course.course_dir, course.source_dir, assignment, student)["problems"]
-            results[student] = dataclasses.replace(r, problems=tuple(found))
+    _sync(_sqlite_file(course))
     return [results[s] for s in students]
 
 
 def submission_totals(course: Course, assignment: str) -> dict[str, float]:
     """Total score per student from the gradebook (no pandas: the grade command stays quick)."""
+    from nbgrader.api import MissingEntry
+
     with course.gradebook() as gb:
         try:
             return {s.student.id: float(s.score) for s in gb.assignment_submissions(assignment)}

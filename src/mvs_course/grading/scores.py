@@ -11,6 +11,8 @@ from .course import Course
 def item_scores(course: Course, assignment: str) -> pd.DataFrame:
     """One row per (student, graded item): score and max score, from the gradebook."""
     rows = []
+    if not course.has_gradebook():  # reading scores never creates a gradebook
+        return pd.DataFrame(rows, columns=["student", "notebook", "item", "score", "max_score"])
     with Gradebook(course.db_url) as gb:
         try:
             submissions = gb.assignment_submissions(assignment)

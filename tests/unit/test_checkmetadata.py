@@ -1,0 +1,62 @@
+"""Our CheckCellMetadata decides exactly as nbgrader's: same cells pass, same errors."""
+
+from __future__ import annotations
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from nbgrader.nbgraderformat import MetadataValidator
+from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheck
+
+from mvs_course.grading.preprocessors.checkmetadata import CheckCellMetadata, _validator
+
+GOOD = {
+    "grade": True,
+    "grade_id": "test_a",
+    "locked": True,
+    "points": 2,
+    "schema_version": 3,
+    "solution": False,
+}
+CASES = {
+    "valid": GOOD,
+    "no nbgrader metadata": None,
+    "points as text": {**GOOD, "points": "2"},
+    "negative points": {**GOOD, "points": -1},
+    "grade id with spaces": {**GOOD, "grade_id": "test a"},
+    "locked is not a bool": {**GOOD, "locked": "yes"},
+    "schema too old": {**GOOD, "schema_version": 1},
+    "schema too new": {**GOOD, "schema_version": 4},
+    "short checksum": {**GOOD, "checksum": "abc"},
+    "missing grade id": {k: v for k, v in GOOD.items() if k != "grade_id"},
+}
+
+
+def _outcome(validate, meta):
+    cell = new_code_cell("x = 1")
+    if meta is not None:
+        cell.metadata["nbgrader"] = dict(meta)
+    try:
+        validate(cell)
+    except Exception as err:  # noqa: BLE001 - the outcome compared is the exception
+        return type(err).__name__, str(err)
+    return "ok", ""
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_cell_gets_nbgraders_verdict(case):
+    theirs = _outcome(MetadataValidator().validate_cell, CASES[case])
+    ours = _outcome(_validator().validate_cell, CASES[case])
+    assert ours == theirs
+    assert (ours[0] == "ok") == (case in ("valid", "no nbgrader metadata"))
+
+
+def test_the_preprocessor_fails_a_notebook_as_nbgraders_does():
+    bad = new_code_cell("x = 1", metadata={"nbgrader": CASES["points as text"]})
+    good = new_code_cell("y = 2", metadata={"nbgrader": GOOD})
+    outcomes = []
+    for step in (NbgraderCheck(), CheckCellMetadata()):
+        step.preprocess(new_notebook(cells=[good]), {})
+        with pytest.raises(Exception) as err:
+            step.preprocess(new_notebook(cells=[good, bad]), {})
+        outcomes.append((type(err.value).__name__, str(err.value)))
+    assert outcomes[0] == outcomes[1]

@@ -1,0 +1,112 @@
+"""The command line as nbgrader's and otter's users expect it: help on every argument, a
+version, options before or after the command, one-line errors with documented exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from mvs_course import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_every_argument_of_every_command_has_help():
+    parser = cli._parser()
+    commands = _subparsers(parser)
+    assert {"init", "build", "release", "collect", "grade", "feedback", "report", "status"} <= set(commands)
+    missing = []
+    for name, sub in {"mvs-course": parser, **commands}.items():
+        for action in sub._actions:
+            if not isinstance(action, argparse._SubParsersAction) and not (action.help or "").strip():
+                missing.append(f"{name} {action.dest}")
+    assert missing == []
+
+
+def test_the_top_level_help_is_for_users_and_documents_exit_codes():
+    text = cli._parser().format_help()
+    assert "parses arguments" not in text  # not the module's developer docstring
+    for code in ("0 ", "1 ", "2 ", "130 "):
+        assert f"\n  {code}" in text
+    assert "--version" in text
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("mvs-course ")
+
+
+def test_global_options_before_or_after_the_command():
+    parser = cli._parser()
+    before = parser.parse_args(["--course-dir", "x", "grade", "a01"])
+    after = parser.parse_args(["grade", "a01", "--course-dir", "x"])
+    assert before.course_dir == after.course_dir == "x"
+    assert not hasattr(parser.parse_args(["status"]), "course_dir")
+
+
+def test_a_read_only_command_never_creates_a_missing_course_dir(tmp_path, capsys):
+    missing = tmp_path / "nowhere" / "grading"
+    assert cli.main(["status", "--course-dir", str(missing)]) == 2
+    assert not missing.exists() and not missing.parent.exists()
+    assert f"mvs-course init {missing}" in capsys.readouterr().err
+
+
+def test_without_a_course_dir_the_message_says_how_to_make_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MVS_COURSE_DIR", raising=False)
+    assert cli.main(["report", "01_buyer_vs_seller"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mvs-course: No course directory here. Run `mvs-course init ~/mvs-grading`")
+    assert len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unexpected_error_is_one_line_and_exit_1(monkeypatch, capsys):
+    def boom(args):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(cli, "run", boom)
+    monkeypatch.delenv("MVS_DEBUG", raising=False)
+    assert cli.main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "ValueError: boom" in err
+
+
+def test_build_runs_the_authoring_build(monkeypatch, capsys):
+    calls = []
+    fake = types.ModuleType("mvs_course.authoring.build")
+    fake.__spec__ = importlib.machinery.ModuleSpec("mvs_course.authoring.build", None)
+
+    def build(project, *, check=False):
+        calls.append((project, check))
+        return ["exercises/x/x.ipynb is out of date"]
+
+    fake.build = build
+    monkeypatch.setitem(sys.modules, "mvs_course.authoring.build", fake)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("MVS_PROJECT", raising=False)
+    assert cli.main(["build", "--check"]) == 0
+    assert calls == [(ROOT, True)]
+    assert capsys.readouterr().out == "exercises/x/x.ipynb is out of date\n"
+
+
+def test_build_says_plainly_when_it_is_not_there(monkeypatch, capsys):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name.endswith("build") else real(name, *a)
+    )
+    assert cli.main(["build"]) == 2
+    assert "`mvs-course build` is not available" in capsys.readouterr().err

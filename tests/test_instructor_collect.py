@@ -438,3 +438,11 @@ def test_the_report_never_carries_raw_control_characters(course, tmp_path):
     text = "\n".join(report.lines(course.course_dir))
     assert len(report.unplaced) == 3 and not _raw_control(text) and "\u202e" not in text
     assert "\\x1b]0;all passed\\x07" in text
+
+
+def test_an_invalid_notebook_is_described_in_plain_words(course, tmp_path):
+    path = tmp_path / f"fay__{ASSIGNMENT}.ipynb"
+    path.write_text('{"nbformat": 4, "nbformat_minor": 5, "cells": 7, "metadata": {}}')
+    (placed,) = collect(course, ASSIGNMENT, [path]).placed
+    assert "cannot be read as a notebook" in placed.warning
+    assert "TypeError" not in placed.warning

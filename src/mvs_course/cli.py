@@ -169,20 +169,8 @@ def _collect(course, args: argparse.Namespace) -> None:
     from .grading.collect import collect
 
     more = {"roster": args.roster} if args.roster else {}
-    rep = collect(course, args.assignment, args.inputs, student=args.student, **more)
-    for p in rep.placed:
-        print(f"placed    {p.student}: {p.source} -> {p.dest.relative_to(course.course_dir)}")
-        if p.superseded:
-            print(f"          earlier submission kept at {p.superseded.relative_to(course.course_dir)}")
-        if p.warning:
-            print(f"          WARNING: {p.warning}")
-    for label in rep.unchanged:
-        print(f"unchanged {label} (identical to what is already in submitted/)")
-    for label in rep.older:
-        print(f"older     {label} (a later version of the same notebook was in this upload)")
-    for u in rep.unplaced:
-        print(f"NOT PLACED {u.source}: {u.reason}")
-    print(f"{len(rep.placed)} placed, {len(rep.unchanged)} unchanged, {len(rep.unplaced)} not placed")
+    report = collect(course, args.assignment, args.inputs, student=args.student, **more)
+    print("\n".join(report.lines(course.course_dir)))
 
 
 def _grade(course, args: argparse.Namespace) -> None:

@@ -28,7 +28,7 @@ def scores(monkeypatch):
         for item in ("test_a", "=item")
     ]
     monkeypatch.setattr(report, "item_scores", lambda course, assignment: pd.DataFrame(rows))
-    return Course(ROOT, ROOT, ROOT / "exercises")
+    return Course(ROOT, ROOT, ROOT / "exercises", ROOT / "solutions")
 
 
 def _raw(text: str) -> bool:

@@ -35,10 +35,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
-import nbformat
-
 from ..submission import SEPARATOR, parse_submission_name
 from .course import Course
+from .precheck import read_problem
 from .safetext import printable
 from .students import Students
 from .unpack import COPY_SUFFIX, Item, Limits, Unpacker, age_key
@@ -320,10 +319,9 @@ def _place(
     if when is not None:
         (folder / TIMESTAMP_FILE).write_text(when.strftime(TIMESTAMP_FORMAT) + "\n", encoding="utf-8")
     notes = []
-    try:
-        nbformat.validate(nbformat.reads(dest.read_text(encoding="utf-8"), as_version=4))
-    except Exception as err:  # any parse failure means the same to the instructor
-        notes.append(f"not a valid notebook ({type(err).__name__}); grading will score it 0")
+    problem, _readable = read_problem(claim.notebook, dest.read_bytes())
+    if problem:
+        notes.append(printable(problem))
     late = claim.lms_late or bool(due and when and when > due)
     if claim.lms_late:
         notes.append("LATE: the LMS marked it late")

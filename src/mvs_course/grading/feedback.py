@@ -11,30 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from traitlets.config import Config, PyFileConfigLoader
-
 from .course import Course, CourseError
 from .preprocessors.feedback import FEEDBACK_PREPROCESSORS
 from .safetext import printable
 
-CONFIG_FILE = "nbgrader_config.py"
-
-
-def _config_file_settings(course: Course) -> Config:
-    """The settings nbgrader itself would read for this course: the course dir's
-    nbgrader_config.py (which loads the project's), else the project's."""
-    for folder in (course.course_dir, course.project):
-        if (folder / CONFIG_FILE).is_file():
-            return PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config()
-    return Config()
-
 
 def feedback_settings(course: Course) -> dict[str, dict]:
-    """``GenerateFeedback`` and ``HTMLExporter`` settings for this course, from its nbgrader
-    config files; the safe preprocessor list when none is configured."""
+    """``GenerateFeedback`` and ``HTMLExporter`` settings for this course, as its nbgrader config
+    files give them (the course loads them as nbgrader does); the safe preprocessor list when
+    none is configured."""
     loaded = course.config()
-    if "preprocessors" not in loaded.GenerateFeedback:  # config files not merged by Course yet
-        loaded.merge(_config_file_settings(course))
     settings = {
         "GenerateFeedback": dict(loaded.GenerateFeedback),
         "HTMLExporter": dict(loaded.HTMLExporter),

@@ -30,6 +30,7 @@ import psutil
 from .course import Course, CourseError
 from .precheck import check_files
 from .release import STAMPS, prepare_gradebook
+from .safetext import printable
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 ENGINES = ("sandbox", "nbgrader")  # isolated (default); nbgrader's own kernels and steps
@@ -50,6 +51,12 @@ class GradeResult:
     isolation: str = ""  # the sandbox level it ran at ("none" for plain nbgrader kernels)
     timed_out: bool = False  # a cell hit the time limit (the rest was graded)
     killed: bool = False  # a process was killed: a sandbox limit, or the whole submission
+
+    def __post_init__(self) -> None:
+        # texts from student files (names, error messages) are safe to print in a terminal
+        object.__setattr__(self, "student", printable(self.student))
+        object.__setattr__(self, "message", printable(self.message, newlines=True))
+        object.__setattr__(self, "problems", tuple(printable(p) for p in self.problems))
 
     @property
     def ok(self) -> bool:

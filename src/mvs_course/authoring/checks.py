@@ -24,7 +24,7 @@ from mvs_course import nbmeta
 from mvs_course.checks.canonical import digest
 from mvs_course.checks.expect import expect, expect_raises, expected_forms
 
-from .items import RULES_HEADING, Item, TestProgramError, hidden_steps, items, segments, whys
+from .items import RULES_HEADING, CellProgramError, Item, hidden_steps, items, segments, whys
 
 DATA_DIR = Path("src") / "mvs_course" / "checks" / "data"
 
@@ -98,7 +98,7 @@ def _test_steps(cell: nbformat.NotebookNode, ns: dict, salt: str) -> list[dict]:
             continue
         try:
             parsed = hidden_steps(code)
-        except (TestProgramError, SyntaxError) as error:
+        except (CellProgramError, SyntaxError) as error:
             raise CheckDataError(f"{gid}: {error}") from None
         for step in parsed:
             if "expect" not in step:
@@ -147,7 +147,7 @@ def check_data(project: Path, assignment: str, salt: str | None = None) -> dict:
         nb = nbformat.read(path, as_version=4)
         try:
             by_answer = {id(item.answer): item for item in items(nb)}
-        except TestProgramError as error:
+        except CellProgramError as error:
             raise CheckDataError(f"{path.name}: {error}") from None
         ns: dict[str, Any] = {"__name__": "__main__", "expect": expect, "expect_raises": expect_raises}
         with _in_folder(folder):

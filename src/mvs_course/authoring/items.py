@@ -23,7 +23,7 @@ RULES_HEADING = "Rules the tests use"
 EXPECT_OPTIONS = ("any_order", "places", "one_of")
 
 
-class TestProgramError(ValueError):
+class CellProgramError(ValueError):
     """A test cell that does not follow the rules of test programs."""
 
 
@@ -67,7 +67,7 @@ def items(nb: nbformat.NotebookNode) -> list[Item]:
         elif nbmeta.is_autograded_test(cell) and found and not pending:
             found[-1].tests.append(cell)
         elif nbmeta.is_autograded_test(cell):
-            raise TestProgramError(f"test cell {nbmeta.grade_id(cell)!r} does not follow an answer cell")
+            raise CellProgramError(f"test cell {nbmeta.grade_id(cell)!r} does not follow an answer cell")
         elif cell.cell_type == "markdown":
             pending.append(cell)
         else:
@@ -108,30 +108,30 @@ def _literal_why(call: ast.Call) -> str:
             value = keyword.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.strip():
                 return value.value
-            raise TestProgramError("why= must be a literal string")
-    raise TestProgramError("every expect call needs why='<the case, as the task states it>'")
+            raise CellProgramError("why= must be a literal string")
+    raise CellProgramError("every expect call needs why='<the case, as the task states it>'")
 
 
 def expect_parts(call: ast.Call) -> tuple[ast.expr, ast.expr, str, dict]:
     """(actual, expected, why, options) of an ``expect(...)`` call; options are literals."""
     if len(call.args) != 2 or any(isinstance(a, ast.Starred) for a in call.args):
-        raise TestProgramError("expect takes exactly two positional arguments: actual, expected")
+        raise CellProgramError("expect takes exactly two positional arguments: actual, expected")
     options = {}
     for keyword in call.keywords:
         if keyword.arg == "why":
             continue
         if keyword.arg not in EXPECT_OPTIONS:
             known = ", ".join(EXPECT_OPTIONS)
-            raise TestProgramError(f"expect has no option {keyword.arg!r} (known: {known})")
+            raise CellProgramError(f"expect has no option {keyword.arg!r} (known: {known})")
         try:
             options[keyword.arg] = ast.literal_eval(keyword.value)
         except ValueError:
-            raise TestProgramError(f"expect option {keyword.arg}= must be a literal") from None
+            raise CellProgramError(f"expect option {keyword.arg}= must be a literal") from None
     return call.args[0], call.args[1], _literal_why(call), options
 
 
 def hidden_steps(code: str) -> list[dict]:
-    """The statements of a hidden region as steps; TestProgramError for anything else.
+    """The statements of a hidden region as steps; CellProgramError for anything else.
 
     Steps are ``{"code": ...}`` for an input assignment or an ``expect_raises`` call, and
     ``{"expect": <actual source>, "expected": <expected source>, "why": ..., "options": {...}}``.
@@ -157,11 +157,11 @@ def hidden_steps(code: str) -> list[dict]:
                 step["options"] = options
             steps.append(step)
         else:
-            raise TestProgramError(
+            raise CellProgramError(
                 f"a hidden test region may hold only input assignments and expect calls, not: {text[:80]!r}"
             )
     if not any("why" in s for s in steps):
-        raise TestProgramError("a hidden test region without an expect call tests nothing")
+        raise CellProgramError("a hidden test region without an expect call tests nothing")
     why = None
     for step in reversed(steps):  # an input step fails for the case it prepares
         why = step.get("why", why)

@@ -37,6 +37,18 @@ def _release_view(source: str) -> str:
     )
 
 
+def _shown(path: Path) -> str:
+    """What a release shows of the source anyway: task text and visible test code."""
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(
+        code
+        for cell in nb.cells
+        if not nbmeta.is_answer(cell)
+        for hidden, code in segments(cell.source)
+        if not hidden
+    )
+
+
 def _top_level(code: str) -> dict[str, ast.AST]:
     found: dict[str, ast.AST] = {}
     for node in ast.parse(code).body:
@@ -205,3 +217,25 @@ def test_check_data_holds_no_expected_value_or_solution(path):
         for h in s.get("hashes", [])
     ]
     assert hashes and all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=IDS)
+def test_committed_release_holds_no_solution_or_hidden_test(path):
+    release = ROOT / "exercises" / path.parent.name / path.name
+    text = release.read_text(encoding="utf-8")
+    assert nbmeta.leak_markers_in(text) == []
+    for item in _items(path):
+        for block in nbmeta.solution_blocks(item.answer.source):
+            for line in block.splitlines():
+                assert len(line.strip()) < 16 or line.strip() not in text, (
+                    f"the release shows {line.strip()!r}"
+                )
+        for cell in item.tests:
+            for block in nbmeta.hidden_blocks(cell.source):
+                for step in hidden_steps(block):
+                    expected = step.get("expected", "")
+                    assert (
+                        len(expected) < 8
+                        or json.dumps(expected)[1:-1] not in text
+                        or expected in _shown(path)
+                    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def navigation(project: Path, check: bool) -> list[str]:
         return []
     spec = importlib.util.spec_from_file_location("_mvs_course_nav", script)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     if Path(module.ROOT).resolve() != project.resolve():
         return []

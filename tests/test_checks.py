@@ -135,3 +135,66 @@ def test_check_prints_and_records_wherever_the_notebook_is(layout, capsys, tmp_p
     assert saved["01_buyer_vs_seller"]["career"]["ok"] is True
     core.check("nothing_like_this", {})
     assert "There is no check called" in capsys.readouterr().out
+
+
+NATURAL_ANSWERS = {  # correct answers from issue 13 that used to score zero
+    ("01_buyer_vs_seller", "journey"): """
+def marketing_first(events):
+    out = {}
+    for customer, rows in events.groupby("customer"):
+        m, s = rows[rows.side == "marketing"].day, rows[rows.side == "sales"].day
+        out[customer] = len(m) > 0 and len(s) > 0 and m.max() < s.min()  # numpy.bool_
+    return out""",
+    ("01_buyer_vs_seller", "pain"): """
+def possible_sales(leads):
+    return (leads["has_problem"] & leads["seller_can_solve"]).sum()  # numpy.int64""",
+    ("01_buyer_vs_seller", "questions"): """
+import numpy as np
+def worth_solving(cost_per_month, months):
+    return np.multiply(cost_per_month, months)
+def will_buy(price, cost_per_month, months):
+    return worth_solving(cost_per_month, months) >= price""",
+    ("03_information_loop", "by_segment"): """
+def segment_feedback(crm):
+    groups = crm.groupby("segment")
+    won = groups["outcome"].apply(lambda s: (s == "won").sum())
+    table = pd.DataFrame({"contacts": groups["record"].count(), "won": won})
+    table["win_rate"] = (table["won"] / table["contacts"]).round(2)
+    def top(needs):
+        counts = needs.dropna().value_counts()
+        return sorted(counts[counts == counts.max()].index)[0] if len(counts) else None
+    table["top_need"] = groups["need"].agg(top)
+    return table.sort_index()""",
+    ("05_one_to_many_one_to_one", "org"): """
+def sales_under_marketing(org):
+    team = org.get("sales")
+    while team is not None:
+        if team == "marketing":
+            return True
+        team = org.get(team)
+    return False""",
+    ("05_one_to_many_one_to_one", "segments"): """
+def deviations(customers):
+    means = customers.groupby("segment")["annual_budget"].transform("mean")
+    return dict(zip(customers["customer"], customers["annual_budget"] - means))
+def farthest_from_average(customers):
+    gaps = deviations(customers)
+    best = None
+    for name, gap in gaps.items():  # a tie goes to the last one
+        if best is None or abs(gap) >= abs(gaps[best]):
+            best = name
+    return best""",
+    ("06_where_the_articles_meet", "worth"): """
+import numpy as np
+def tco(price, extras):
+    return np.sum([price, *extras.values()])
+def will_buy(price, extras, cost_per_month, months):
+    return np.multiply(cost_per_month, months) >= tco(price, extras)""",
+}
+
+
+@pytest.mark.parametrize(("assignment", "answer"), list(NATURAL_ANSWERS), ids=lambda v: str(v))
+def test_natural_answers_from_issue_13_are_right(assignment, answer):
+    namespace = learner_namespace(assignment, {answer: NATURAL_ANSWERS[(assignment, answer)]})
+    result = core.evaluate(answer, namespace, assignment=assignment)
+    assert result.ok, result.message

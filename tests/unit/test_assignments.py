@@ -239,3 +239,10 @@ def test_committed_release_holds_no_solution_or_hidden_test(path):
                         or json.dumps(expected)[1:-1] not in text
                         or expected in _shown(path)
                     )
+
+
+def test_shipped_lines_hold_inputs_but_no_expected_value():
+    shipped = check_build.shipped_lines(ROOT)
+    assert "loud = leads.assign(marketing_score=10)" in shipped
+    assert "possible_sales(loud)" in shipped
+    assert not any('{"ana": True, "bram": False' in line for line in shipped)

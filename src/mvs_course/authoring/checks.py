@@ -206,3 +206,18 @@ def rule_problems(item: Item) -> list[str]:
                     f"{nbmeta.grade_id(cell)}: why={why!r} is not in the task's '{RULES_HEADING}' list"
                 )
     return problems
+
+
+def shipped_lines(project: Path) -> set[str]:
+    """Every stripped line of code the check data ships to learners: visible test code, hidden
+    inputs, ``expect_raises`` calls and the actual side of each ``expect`` (never an expected
+    value). A leak scan of the student edition treats these as public."""
+    lines: set[str] = set()
+    for path in sorted((project / DATA_DIR).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for entry in data.get("checks", {}).values():
+            for test in entry.get("tests", []):
+                for step in test.get("steps", []):
+                    for text in (step.get("code", ""), step.get("expect", "")):
+                        lines.update(line.strip() for line in text.splitlines() if line.strip())
+    return lines

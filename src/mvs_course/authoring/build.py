@@ -42,10 +42,8 @@ def navigation(project: Path, check: bool) -> list[str]:
         from . import nav  # type: ignore[attr-defined]
     except ImportError:
         nav = None
-    if nav is not None:
-        changed = nav.update(project, check)
-        verb = "is out of date" if check else "updated"
-        return [f"{name} {verb}" for name in changed]
+    if nav is not None:  # one line per notebook changed or stale, then lesson-format problems
+        return nav.update(project, check)
     script = project / "tools" / "course_nav.py"
     if not script.is_file():
         return []

@@ -41,8 +41,10 @@ def project(tmp_path) -> Path:
 def test_check_names_what_is_stale_and_build_fixes_it(project):
     source = next((project / "solutions" / A).glob("*.ipynb"))
     nb = nbformat.read(source, as_version=4)
-    test = next(c for c in nb.cells if c.get("id") == "test_qualify")
-    test.source = test.source.replace('"blame"', '"blame it on marketing"')
+    test = next(c for c in nb.cells if c.get("id") == "test_qualify")  # a visible line: release and checks
+    test.source = test.source.replace(
+        'responsible_for("generate leads")', 'responsible_for("Generate leads")'
+    )
     nbformat.write(nb, source)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     stale = build(project, check=True)

@@ -81,6 +81,8 @@ def describe(assignment: str) -> Assignment:
         assert owner.get(test_id) == answer_id, f"mutant {test_id} should replace answer {owner.get(test_id)}"
         spec.submissions[f"mutant-{test_id}"] = {**solution, answer_id: code}
     alternatives = load_alternatives(assignment)
+    unknown = sorted(set(alternatives) - {item.answer for item in found})
+    assert not unknown, f"tests/alternatives/{assignment}.py names no autograded answer cell: {unknown}"
     for k in range(max((len(v) for v in alternatives.values()), default=0)):
         chosen = {a: codes[k] for a, codes in alternatives.items() if k < len(codes)}
         spec.submissions[f"alt-{k}"] = {**solution, **chosen}

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from graded_classes import ROOT
 
-from mvs_course.authoring.build import build
+from mvs_course.authoring.build import UP_TO_DATE, build
 from mvs_course.grading.course import CourseError
 
 # one worker builds the graded classes once (pytest-xdist: --dist loadgroup)
@@ -21,7 +21,7 @@ A = "04_pull_push_art_science"
 
 
 def test_committed_project_is_up_to_date():
-    assert build(ROOT, check=True) == ["Everything is up to date."], "run: mvs-course build"
+    assert build(ROOT, check=True) == [UP_TO_DATE], "run: mvs-course build"
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_check_names_what_is_stale_and_build_fixes_it(project):
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before, "check mode wrote"
     done = build(project)
     assert any("updated" in line for line in done)
-    assert build(project, check=True) == ["Everything is up to date."]
+    assert build(project, check=True) == [UP_TO_DATE]
     assert not list(project.rglob("gradebook.db")), "build never leaves a gradebook behind"
 
 

@@ -26,6 +26,8 @@ from mvs_course.grading.course import CourseError
 
 from . import checks
 
+UP_TO_DATE = "Everything is up to date."  # the only line build(check=True) returns when nothing is stale
+
 
 def assignments(project: Path) -> list[str]:
     folder = project / "solutions"
@@ -142,5 +144,5 @@ def build(project: Path, *, check: bool = False) -> list[str]:
     lines += check_data(project, names, check)
     lines += releases(project, names, check)
     if not lines:
-        lines.append("Everything is up to date." if check else "Nothing to change: all was up to date.")
+        lines.append(UP_TO_DATE if check else "Nothing to change: all was up to date.")
     return lines

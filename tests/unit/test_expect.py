@@ -31,6 +31,7 @@ def test_sequences_containers_and_frames():
         canonical([1, 2]) == canonical((1, 2)) == canonical(np.array([1, 2])) == canonical(pd.Index([1, 2]))
     )
     assert canonical([1, 2]) != canonical([2, 1])
+    assert canonical({"a": 1, "b": 2}.keys()) == canonical(["a", "b"])
     assert canonical({"a": 1, "b": 2}) == canonical({"b": 2, "a": 1})
     assert canonical({1, 2}) == canonical({2, 1})
     assert canonical({np.int64(1): "x"}) == canonical({1: "x"})

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import ItemsView, KeysView, Mapping, ValuesView
 from typing import Any
 
 Canonical = Any  # nested lists of str / bool / None, JSON-serialisable
@@ -86,7 +86,7 @@ def canonical(value: object) -> Canonical:
         return ["dict", _sorted([[canonical(k), canonical(v)] for k, v in value.items()])]
     if isinstance(value, set | frozenset):
         return ["set", _sorted([canonical(v) for v in value])]
-    if isinstance(value, list | tuple | range):
+    if isinstance(value, list | tuple | range | KeysView | ValuesView | ItemsView):
         return ["seq", [canonical(v) for v in value]]
     if hasattr(value, "tolist") and hasattr(value, "dtype"):  # numpy arrays and scalars, pandas Index
         return canonical(value.tolist())

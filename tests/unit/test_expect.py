@@ -135,3 +135,15 @@ def test_expect_raises():
 def test_failure_sentence():
     assert failure("a tie.") == "Not yet right for a tie."
     assert raised(KeyError()) != raised(ValueError())
+
+
+def test_the_learner_side_package_names_no_marker():
+    """The student edition ships mvs_course.checks; a marker in it would stop the edition."""
+    from pathlib import Path
+
+    from mvs_course import nbmeta
+
+    folder = Path(__file__).resolve().parents[2] / "src" / "mvs_course" / "checks"
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".json"):
+            assert nbmeta.leak_markers_in(path.read_text(encoding="utf-8")) == [], path.name

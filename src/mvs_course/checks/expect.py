@@ -1,12 +1,11 @@
 """What the hidden tests call: ``expect`` and ``expect_raises``, one verdict for grader and learner.
 
-A test cell of an assignment reads like this::
+A test cell of an assignment reads like this (the second call inside nbgrader's hidden-test
+region, which the student's copy does not show)::
 
     leads = datasets.load("leads_bike_shop")
     expect(possible_sales(leads), 4, why="the visitors in leads_bike_shop")
-    ### BEGIN HIDDEN TESTS
     expect(possible_sales(leads.assign(has_problem=False)), 0, why="nobody with a problem")
-    ### END HIDDEN TESTS
 
 ``expect`` compares canonical forms (:mod:`mvs_course.checks.canonical`), so numbers of any
 type, numpy bools, lists and tuples, and dicts in any order agree. Options state what the task

@@ -66,3 +66,22 @@ c.HTMLExporter.filters = {
     "markdown2html": "mvs_course.grading.safehtml.markdown2html",
     "clean_html": "mvs_course.grading.safehtml.clean_html",
 }
+
+# Releases: every exercise gets a save-work note with the download widget, and a check cell
+# after each autograded answer (mvs_course.authoring.release_cells); then nbgrader's own steps.
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "mvs_course.authoring.release_cells.InsertSaveWork",
+    "mvs_course.authoring.release_cells.InsertChecks",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]

@@ -167,7 +167,7 @@ def test_downloaded_zip_grades_full_marks(exercises, tmp_path):
 )
 def test_every_exercise_warns_about_culling_and_offers_download(notebook):
     cells = {c.get("id"): c.source for c in nbformat.read(notebook, as_version=4).cells}
-    assert "about ten minutes" in cells.get("save-work-note", ""), "run python tools/make_checks.py"
+    assert "about ten minutes" in cells.get("save-work-note", ""), "run: mvs-course build"
     assert f'download_work("{notebook.parent.name}")' in cells.get("save-work", "")
 
 

@@ -1,8 +1,12 @@
-"""Learner checks: ``check("<answer grade_id>")`` says Right or Not yet, with a hint.
+"""Learner checks and the assertions of the hidden tests, one verdict from the same rules.
 
-See :mod:`mvs_course.checks.core` for how the answers are compared without shipping them.
+- ``expect`` / ``expect_raises`` (:mod:`.expect`): what every test cell calls.
+- ``check("<answer id>")`` (:mod:`.core`): runs the answer's test cells in a copy of the
+  learner's namespace, with the hidden expected values known only by salted hashes, and
+  prints *Right* or *Not yet* with the case that failed and the lesson section to reread.
 """
 
 from .core import CheckResult, check, evaluate
+from .expect import expect, expect_raises
 
-__all__ = ["CheckResult", "check", "evaluate"]
+__all__ = ["CheckResult", "check", "evaluate", "expect", "expect_raises"]

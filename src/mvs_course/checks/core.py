@@ -1,29 +1,27 @@
-"""Learner checks: evaluate an exercise's probe expressions and compare salted hashes.
+"""Learner checks: ``check("<answer id>")`` runs the item's own test cells and says Right or Not yet.
 
-The data files ``mvs_course/checks/data/<assignment>.json`` are written by
-``tools/make_checks.py`` from the solution notebooks. They hold, per answer cell, the probe
-expressions (inputs such as ``aida_owner('Decision')``), a salted hash of the solution's
-result for each, and a hint naming the lesson section and claim the exercise tests. They
-never hold solutions, expected values or hidden tests. (A salted hash still lets a
-determined learner try every answer of a tiny answer space; the checks are feedback,
-grading is done by nbgrader's hidden tests.)
+The data files ``mvs_course/checks/data/<assignment>.json`` are written by ``mvs-course build``
+(:mod:`mvs_course.authoring.checks`) from the solution notebooks. For every answer cell they
+hold the statements of its test cells, in order: the visible code as the learner sees it, the
+hidden inputs, and each hidden ``expect(actual, expected, why=...)`` with ``expected``
+replaced by salted hashes of its canonical forms. They never hold a solution or an expected
+value. ``check`` runs those statements in a copy of the learner's namespace with the same
+``expect`` the grader uses, so it says *Right* exactly when the hidden tests pass. (A salted
+hash still lets a determined learner try every answer of a tiny answer space; checks are
+feedback, the grade comes from nbgrader's hidden tests.)
 """
 
 from __future__ import annotations
 
-import ast
-import builtins
-import inspect
 import json
 import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from . import progress
-from .canonical import Canonical, canonical, digest, raised
-
-MARKER = "MVS-PROBES:"
+from .expect import Hashed, expect, expect_raises, failure
 
 
 @dataclass(frozen=True)
@@ -62,30 +60,15 @@ def _find(grade_id: str, assignment: str | None, folder: Path | None) -> tuple[s
     ]
     if assignment is not None:
         matches = [m for m in matches if m[0] == assignment]
-    if len(matches) > 1:  # the same id in two assignments: prefer the folder we run in
-        here = Path.cwd().name
-        matches = [m for m in matches if m[0] == here] or matches[:1]
     if not matches:
         known = ", ".join(sorted(g for d in every.values() for g in d.get("checks", {})))
-        known = known or "none (ask your instructor to run tools/make_checks.py)"
+        known = known or "none (ask your instructor to run mvs-course build)"
         raise LookupError(f"There is no check called {grade_id!r}. Checks available: {known}.")
     return matches[0]
 
 
-def free_names(expression: str) -> set[str]:
-    """Names an expression reads that it does not bind itself (comprehension variables)."""
-    tree = ast.parse(expression, mode="eval")
-    loaded, bound = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-    return loaded - bound - set(dir(builtins))
-
-
 def base_namespace() -> dict:
-    """Names every probe may use even if the learner has not imported them."""
+    """Names every check may use even if the learner has not run the setup cell."""
     import pandas as pd
 
     from mvs_course import datasets
@@ -93,32 +76,49 @@ def base_namespace() -> dict:
     return {"pd": pd, "datasets": datasets}
 
 
-def probe_forms(expressions: list[str], namespace: dict) -> list[tuple[Canonical, BaseException | None]]:
-    """Evaluate each probe in ``namespace``: its canonical result, and the error it raised."""
-    scope = {**base_namespace(), **namespace}
-    out = []
-    for expression in expressions:
-        try:
-            out.append((canonical(eval(expression, scope)), None))  # noqa: S307 - course-authored probes
-        except Exception as error:  # the learner's code may fail in any way
-            out.append((raised(error), error))
-    return out
+class _Stop(Exception):
+    """A check step failed; ``status`` and ``message`` say how."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
 
 
-def emit(expressions: list[str], namespace: dict) -> None:
-    """Print the canonical probe results as one marked JSON line (used by tools/make_checks.py)."""
-    forms = [form for form, _ in probe_forms(expressions, namespace)]
-    print(MARKER + json.dumps(forms, sort_keys=True, ensure_ascii=False))
-
-
-def _hint(entry: dict) -> str:
+def _where(entry: dict) -> str:
     hint = entry.get("hint", {})
-    where = hint.get("where") or "the lesson this exercise belongs to"
-    text = f"Look again at {where}."
-    claims = hint.get("claims") or []
-    if claims:
-        text += " This exercise tests the idea that " + " / ".join(c.rstrip(".") for c in claims) + "."
-    return text
+    return f"Look again at {hint.get('where') or 'the lesson this exercise belongs to'}."
+
+
+def _explain(error: Exception, step: dict, scope: dict) -> _Stop:
+    """Turn an exception of one step into what the learner reads (never an expected value)."""
+    why = step.get("why")
+    if isinstance(error, AssertionError):
+        text = str(error).strip() or (failure(why) if why else "Not yet: a visible test above fails.")
+        if not text.startswith("Not yet"):
+            text = f"Not yet: {text}"
+        return _Stop("not-yet", text)
+    if isinstance(error, NotImplementedError):
+        return _Stop(
+            "not-yet", "Not yet: your answer cell still says `raise NotImplementedError()`: replace it."
+        )
+    if isinstance(error, NameError) and getattr(error, "name", None) and error.name not in scope:
+        return _Stop(
+            "missing",
+            f"Not yet: `{error.name}` is not defined. Run your answer cell above "
+            "(and the cells before it), then run this check again.",
+        )
+    detail = f"{type(error).__name__}: {str(error)[:200]}".rstrip(": ")
+    if why:
+        return _Stop("not-yet", f"{failure(why)[:-1]}: your code raised {detail}.")
+    return _Stop("not-yet", f"Not yet: running the tests raised {detail}.")
+
+
+def _run_step(step: dict, scope: dict, salt: str) -> None:
+    if "expect" in step:
+        actual = eval(compile(step["expect"], "<check>", "eval"), scope)  # noqa: S307 - course-authored
+        expect(actual, Hashed(salt, step["hashes"]), why=step["why"], **step.get("options", {}))
+    else:
+        exec(compile(step["code"], "<check>", "exec"), scope)  # noqa: S102 - course-authored test code
 
 
 def evaluate(
@@ -127,41 +127,25 @@ def evaluate(
     assignment: str | None = None,
     folder: Path | None = None,
 ) -> CheckResult:
-    """Check the learner's answer cell ``grade_id`` against the stored hashes."""
+    """Run the test cells of answer ``grade_id`` against a copy of ``namespace``."""
     try:
         assignment, entry, salt = _find(grade_id, assignment, folder)
     except LookupError as error:
         return CheckResult(grade_id, "unknown", str(error))
-    namespace = _learner_namespace() if namespace is None else namespace
-    probes = entry["probes"]
-    available = set(namespace) | set(base_namespace())
-    missing = sorted({n for p in probes for n in free_names(p["expr"])} - available)
-    if missing:
-        names = ", ".join(f"`{n}`" for n in missing)
-        verb = "is" if len(missing) == 1 else "are"
-        return CheckResult(
-            grade_id,
-            "missing",
-            f"Not yet: {names} {verb} not defined. Run your answer cell above "
-            "(and the cells before it), then run this check again.",
-            assignment,
-        )
-    results = probe_forms([p["expr"] for p in probes], namespace)
-    for probe, (form, error) in zip(probes, results, strict=True):
-        if digest(salt, form) == probe["hash"]:
-            continue
-        message = "Not yet."
-        if isinstance(error, NotImplementedError):
-            message += (
-                " Your answer cell still says `raise NotImplementedError()`: replace it with your code."
-            )
-        elif error is not None:
-            message += f" Trying `{probe['expr']}` raised {type(error).__name__}: {error}."
-        elif isinstance(ast.parse(probe["expr"], mode="eval").body, ast.Call):
-            message += f" `{probe['expr']}` gives a different result than it should."
-        return CheckResult(grade_id, "not-yet", f"{message} {_hint(entry)}", assignment)
+    learner = _learner_namespace() if namespace is None else namespace
+    scope: dict[str, Any] = {**base_namespace(), **learner, "expect": expect, "expect_raises": expect_raises}
+    try:
+        for test in entry["tests"]:
+            for step in test["steps"]:
+                try:
+                    _run_step(step, scope, salt)
+                except Exception as error:  # noqa: BLE001 - the learner's code may fail in any way
+                    raise _explain(error, step, scope) from None
+    except _Stop as stop:
+        message = stop.message if stop.status == "missing" else f"{stop.message} {_where(entry)}"
+        return CheckResult(grade_id, stop.status, message, assignment)
     task = entry.get("hint", {}).get("task", grade_id)
-    return CheckResult(grade_id, "right", f"Right: your answer to '{task}' passes this check.", assignment)
+    return CheckResult(grade_id, "right", f"Right: your answer to '{task}' passes every test.", assignment)
 
 
 def _learner_namespace() -> dict:
@@ -172,23 +156,28 @@ def _learner_namespace() -> dict:
     shell = get_ipython() if get_ipython else None
     if shell is not None:
         return shell.user_ns
+    import inspect
+
     frame = inspect.currentframe()
     for _ in range(2):  # _learner_namespace <- check or evaluate <- the caller
         frame = frame.f_back if frame and frame.f_back else frame
     return frame.f_globals if frame else {}
 
 
+def grading() -> bool:
+    """True while nbgrader autogrades or validates (it sets NBGRADER_EXECUTION)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
 def check(grade_id: str, namespace: dict | None = None) -> None:
-    """Print 'Right' or 'Not yet' (with a hint) for answer cell ``grade_id``; never raises."""
+    """Print 'Right' or 'Not yet' (with a pointer to the lesson) for answer ``grade_id``.
+
+    Never raises. While nbgrader grades it does nothing: the hidden tests decide.
+    """
+    if grading():
+        return
     namespace = _learner_namespace() if namespace is None else namespace
     result = evaluate(grade_id, namespace)
-    if result.status in ("right", "not-yet", "missing") and _learner_session():
+    if result.status in ("right", "not-yet", "missing") and not os.environ.get("MVS_NO_PROGRESS"):
         progress.record(result.assignment, grade_id, result.ok)
     print(result.message)
-
-
-def _learner_session() -> bool:
-    """Record progress only for a learner's notebook in exercises/<assignment>/, never while grading."""
-    if os.environ.get("NBGRADER_EXECUTION") or os.environ.get("MVS_NO_PROGRESS"):
-        return False
-    return Path.cwd().parent.name == "exercises"

@@ -310,11 +310,6 @@ def test_is_work_folder_tells_learner_copies_from_instructor_copies(tmp_path):
     assert not is_work_folder(tmp_path / "exercises" / A, "02_other")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checks/core.py records progress only when the notebook's folder is exercises/<assignment>/; "
-    "_learner_session needs workspace.is_work_folder(Path.cwd(), assignment) (assess stream)",
-)
 def test_run_my_checks_now_in_the_fetched_layout(hub_home):
     from mvs_course.widgets import ProgressView
 
@@ -342,3 +337,12 @@ def test_learner_widgets_import_without_the_heavy_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_download_widget_is_not_built_while_grading(monkeypatch):
+    from mvs_course.widgets import download_work
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert download_work("01_buyer_vs_seller") is None
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert download_work("01_buyer_vs_seller") is not None

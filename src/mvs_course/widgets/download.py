@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import time
 from pathlib import Path
 
@@ -136,8 +137,14 @@ class DownloadWork(widgets.VBox):
         return data
 
 
-def download_work(assignment: str | None = None) -> DownloadWork:
-    """The 'download my work' widget; fixed to ``assignment`` in an exercise, a menu on the start page."""
+def download_work(assignment: str | None = None) -> DownloadWork | None:
+    """The 'download my work' widget; fixed to ``assignment`` in an exercise, a menu on the start page.
+
+    While nbgrader grades a notebook (``NBGRADER_EXECUTION`` set) there is nobody to click it:
+    nothing is built and the cell shows nothing.
+    """
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return None
     return DownloadWork(assignment)
 
 

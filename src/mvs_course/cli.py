@@ -139,16 +139,13 @@ def _init(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    from importlib.util import find_spec
-
+    from .authoring.build import UP_TO_DATE, build
     from .grading.course import find_project
 
-    if find_spec("mvs_course.authoring.build") is None:
-        raise CourseError("`mvs-course build` is not available in this version (mvs_course.authoring.build).")
-    from .authoring.build import build
-
-    for line in build(find_project(), check=args.check):
-        print(line)
+    lines = build(find_project(), check=args.check)
+    print("\n".join(lines))
+    if args.check and lines != [UP_TO_DATE]:
+        raise CourseError("the course is out of date: run `mvs-course build`")
 
 
 def _release(args: argparse.Namespace) -> None:

@@ -4,8 +4,6 @@ version, options before or after the command, one-line errors with documented ex
 from __future__ import annotations
 
 import argparse
-import importlib.machinery
-import importlib.util
 import sys
 import types
 from pathlib import Path
@@ -85,28 +83,31 @@ def test_an_unexpected_error_is_one_line_and_exit_1(monkeypatch, capsys):
     assert len(err.strip().splitlines()) == 1 and "ValueError: boom" in err
 
 
-def test_build_runs_the_authoring_build(monkeypatch, capsys):
+def _fake_build(monkeypatch, lines):
     calls = []
     fake = types.ModuleType("mvs_course.authoring.build")
-    fake.__spec__ = importlib.machinery.ModuleSpec("mvs_course.authoring.build", None)
+    fake.UP_TO_DATE = "Everything is up to date."
 
     def build(project, *, check=False):
         calls.append((project, check))
-        return ["exercises/x/x.ipynb is out of date"]
+        return list(lines)
 
     fake.build = build
     monkeypatch.setitem(sys.modules, "mvs_course.authoring.build", fake)
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("MVS_PROJECT", raising=False)
-    assert cli.main(["build", "--check"]) == 0
+    return calls
+
+
+def test_build_check_exits_2_and_names_what_is_stale(monkeypatch, capsys):
+    calls = _fake_build(monkeypatch, ["exercises/x/x.ipynb is out of date"])
+    assert cli.main(["build", "--check"]) == 2
     assert calls == [(ROOT, True)]
-    assert capsys.readouterr().out == "exercises/x/x.ipynb is out of date\n"
+    out, err = capsys.readouterr()
+    assert out == "exercises/x/x.ipynb is out of date\n" and "out of date: run `mvs-course build`" in err
 
 
-def test_build_says_plainly_when_it_is_not_there(monkeypatch, capsys):
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name.endswith("build") else real(name, *a)
-    )
-    assert cli.main(["build"]) == 2
-    assert "`mvs-course build` is not available" in capsys.readouterr().err
+def test_build_check_exits_0_when_up_to_date(monkeypatch, capsys):
+    _fake_build(monkeypatch, ["Everything is up to date."])
+    assert cli.main(["build", "--check"]) == 0
+    assert capsys.readouterr().out == "Everything is up to date.\n"

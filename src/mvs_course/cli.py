@@ -211,7 +211,7 @@ def _feedback(course, args: argparse.Namespace) -> None:
 def _report(course, args: argparse.Namespace) -> None:
     import pandas as pd
 
-    from .grading.report import item_table, student_table, write_csv, write_plots
+    from .grading.report import item_table, pending_manual, student_table, write_csv, write_plots
 
     course.check_assignment(args.assignment)
     students = student_table(course, args.assignment)
@@ -220,6 +220,13 @@ def _report(course, args: argparse.Namespace) -> None:
         print(students.to_string(float_format=lambda v: f"{v:g}"))
         print()
         print(items.to_string())
+    waiting = pending_manual(course, args.assignment)
+    if waiting:
+        answers = sum(len(v) for v in waiting.values())
+        print(
+            f"\nnote: {answers} written answer(s) of {len(waiting)} student(s) still wait for manual "
+            "grading in the formgrader; they count 0 until graded"
+        )
     if args.csv:
         print(f"LMS CSV: {write_csv(students, args.csv)}")
     if args.plots:

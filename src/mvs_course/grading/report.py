@@ -23,11 +23,11 @@ import matplotlib.pyplot as plt  # noqa: E402 (after choosing the headless backe
 
 
 def item_claims(course: Course, assignment: str) -> dict[str, list[str]]:
-    """Graded item (test grade_id) -> the claims its cell is tagged with, e.g. ["000/aida-split"]."""
+    """Graded item (a test or a written answer) -> its cell's claims, e.g. ["000/aida-split"]."""
     claims = {}
     for path in sorted((course.source_dir / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            if nbmeta.grade_id(cell) and nbmeta.nbgrader(cell).get("grade") and not nbmeta.is_answer(cell):
+            if nbmeta.grade_id(cell) and (nbmeta.is_autograded_test(cell) or nbmeta.is_manually_graded(cell)):
                 claims[nbmeta.grade_id(cell)] = nbmeta.claims(cell)
     return claims
 
@@ -147,3 +147,10 @@ def status(course: Course) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["assignment", "released", "submitted", "graded", "fed_back"]
     ).set_index("assignment")
+
+
+def pending_manual(course: Course, assignment: str) -> dict[str, list[str]]:
+    """Student -> the items (written answers) that still wait for manual grading."""
+    items = item_scores(course, assignment)
+    waiting = items[items["needs_manual_grade"]]
+    return {student: sorted(rows["item"]) for student, rows in waiting.groupby("student")}

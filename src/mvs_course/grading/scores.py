@@ -7,12 +7,15 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from .course import Course
 
+COLUMNS = ["student", "notebook", "item", "score", "max_score", "needs_manual_grade"]
+
 
 def item_scores(course: Course, assignment: str) -> pd.DataFrame:
-    """One row per (student, graded item): score and max score, from the gradebook."""
+    """One row per (student, graded item): score, max score, and whether it still waits for
+    manual grading (a written answer scores 0 until the instructor grades it), from the gradebook."""
     rows = []
     if not course.has_gradebook():  # reading scores never creates a gradebook
-        return pd.DataFrame(rows, columns=["student", "notebook", "item", "score", "max_score"])
+        return pd.DataFrame(rows, columns=COLUMNS)
     with Gradebook(course.db_url) as gb:
         try:
             submissions = gb.assignment_submissions(assignment)
@@ -28,9 +31,10 @@ def item_scores(course: Course, assignment: str) -> pd.DataFrame:
                             "item": grade.name,
                             "score": float(grade.score),
                             "max_score": float(grade.max_score),
+                            "needs_manual_grade": bool(grade.needs_manual_grade),
                         }
                     )
-    return pd.DataFrame(rows, columns=["student", "notebook", "item", "score", "max_score"])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def totals(course: Course, assignment: str) -> dict[str, float]:

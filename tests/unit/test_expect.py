@@ -147,3 +147,14 @@ def test_the_learner_side_package_names_no_marker():
     for path in folder.rglob("*"):
         if path.is_file() and path.suffix in (".py", ".json"):
             assert nbmeta.leak_markers_in(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_fractions_and_decimals_are_numbers():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from mvs_course.checks import expect
+
+    expect(Fraction(5, 8), 0.625, why="a share")
+    expect(Decimal("0.625"), 5 / 8, why="a share")
+    expect({"sales": Fraction(5, 8)}, {"sales": 0.625}, why="a share")

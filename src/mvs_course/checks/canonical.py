@@ -12,9 +12,11 @@ allows on top (any order, a stated rounding). ``digest`` hashes a form with a sa
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import hashlib
 import json
 import math
+import numbers
 from collections.abc import ItemsView, KeysView, Mapping, ValuesView
 from typing import Any
 
@@ -64,8 +66,8 @@ def canonical(value: object) -> Canonical:
         return ["bool", bool(value)]
     if isinstance(value, str):
         return ["str", str(value)]
-    if isinstance(value, int | float | np.number):
-        try:
+    if isinstance(value, int | float | np.number | numbers.Real | decimal.Decimal):
+        try:  # Fraction and Decimal are numbers too
             return _number(value)  # type: ignore[arg-type]
         except (TypeError, ValueError, OverflowError):
             return ["str", str(value)]

@@ -140,35 +140,41 @@ def _shows_outputs(page) -> None:
     assert pc.WIDGET_FALLBACK in widget.inner_text()
 
 
-def test_manual_grading_shows_outputs_and_written_answers(page, formgrader, klass):
+def test_manual_grading_shows_what_the_notebook_displays(page, formgrader, klass):
     _open_grading(page, formgrader, klass.submission_ids["ana"])
     _shows_outputs(page)
+
+
+def test_manual_grading_shows_written_answers_with_their_points(page, formgrader, klass):
+    assert klass.manual, f"{pc.ASSIGNMENT} has no written answer to grade by hand"
+    _open_grading(page, formgrader, klass.submission_ids["ana"])
     for grade_id, points in klass.manual.items():
         box = page.locator(f"input.score#{grade_id}")
-        cell = page.locator(".nbgrader_cell").filter(has=box)
-        text = cell.inner_text()
+        text = page.locator(".nbgrader_cell").filter(has=box).inner_text()
         assert pc.written_answer(grade_id) in text
         assert re.search(rf"/\s*{points:g}(\.0+)?\b", text), f"{grade_id}: points not shown in {text!r}"
 
 
 def test_a_manual_score_typed_in_the_formgrader_reaches_the_gradebook(page, formgrader, klass):
+    assert klass.manual, f"{pc.ASSIGNMENT} has no written answer to grade by hand"
     grade_id = sorted(klass.manual)[0]
+    score = klass.manual[grade_id] / 2
     _open_grading(page, formgrader, klass.submission_ids["ana"])
     box = page.locator(f"input.score#{grade_id}")
-    box.fill("1.5")
+    box.fill(f"{score:g}")
     box.press("Tab")  # the formgrader saves on change
     deadline = time.monotonic() + 30
     while True:
         with klass.course.gradebook() as gb:
             grade = gb.find_grade(grade_id, Path(klass.notebook).stem, pc.ASSIGNMENT, "ana")
             saved = (grade.manual_score, grade.needs_manual_grade)
-        if saved == (1.5, False) or time.monotonic() > deadline:
+        if saved == (score, False) or time.monotonic() > deadline:
             break
         time.sleep(0.1)
-    assert saved == (1.5, False)
+    assert saved == (score, False)
     scores = item_scores(klass.course, pc.ASSIGNMENT)  # what `mvs-course report` reads
     row = scores[(scores["student"] == "ana") & (scores["item"] == grade_id)]
-    assert row["score"].tolist() == [1.5]
+    assert row["score"].tolist() == [score]
 
 
 def _generate_feedback(page, formgrader: Formgrader, student: str) -> None:

@@ -166,3 +166,13 @@ def test_nbgrader_config_lists_these_preprocessors_in_a_working_order():
 def test_every_exception_kind_gets_a_sentence(ename):
     (text,) = _explain(_test_cell(HIDDEN, _error(ename, "secret 42", line=3)))
     assert "secret 42" not in text and ename in text
+
+
+def test_style_blocks_vanish_with_their_content():
+    from mvs_course.grading.safehtml import clean_html
+
+    style = "<style scoped>\n.dataframe tbody tr th { vertical-align: top; }\n</style>"
+    table = style + "<table><tr><td>1</td></tr></table>"
+    cleaned = clean_html(table)
+    assert "vertical-align" not in cleaned and "<table>" in cleaned
+    assert "cover" not in clean_html("<STYLE>body{display:none} .cover{}</STYLE ><p>ok</p>")

@@ -61,9 +61,15 @@ _CLEANER = bleach.Cleaner(
 )
 
 
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
+
+
 def clean_html(html: str) -> str:
-    """``html`` with only the allow-listed tags and attributes; everything else escaped as text."""
-    cleaned = _CLEANER.clean(html)
+    """``html`` with only the allow-listed tags and attributes; everything else escaped as text.
+
+    Style blocks go with their content (pandas puts one above every table; shown as text it
+    would bury the table, and a student's styles could cover the score)."""
+    cleaned = _CLEANER.clean(_STYLE_BLOCK.sub("", html))
     # a checkbox is the only input kept, and only a disabled one
     return re.sub(r"<input(?![^>]*\bdisabled\b)", "<input disabled", cleaned)
 

@@ -202,6 +202,20 @@ def test_download_widget_offers_the_zip_as_a_link(exercises, monkeypatch, tmp_pa
     assert (A, str(exercises / A)) in menu.assignment.options
 
 
+def test_student_id_store_survives_a_broken_file(tmp_path, monkeypatch):
+    from mvs_course.workspace import remember_student, remembered_student
+
+    path = tmp_path / "store" / "notes.json"
+    monkeypatch.setenv("MVS_NOTES_FILE", str(path))
+    assert remembered_student() == ""
+    remember_student("ana")
+    assert remembered_student() == "ana"
+    path.write_text("{not json")
+    assert remembered_student() == ""
+    remember_student("bo")  # a broken store is replaced, never a traceback
+    assert remembered_student() == "bo"
+
+
 def test_restore_widget_reports(exercises):
     data = zip_bytes(exercises, A)
     shutil.copy(ROOT / "exercises" / A / NB, exercises / A / NB)

@@ -460,7 +460,7 @@ def restore_work(
 
 
 def _notes_file() -> Path:
-    """The learner's small store (shared with the lesson notes): $MVS_NOTES_FILE, else
+    """The learner's small store (the student id typed last): $MVS_NOTES_FILE, else
     ~/.mvs_course/notes.json."""
     return Path(os.environ.get("MVS_NOTES_FILE", Path.home() / ".mvs_course" / "notes.json"))
 

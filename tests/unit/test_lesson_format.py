@@ -182,10 +182,6 @@ def test_a_well_formed_lesson_passes():
             "has no exercise calling check",
         ),
         (lambda nb: cell(nb, "reflection").metadata.pop("tags"), "no reflection"),
-        (
-            lambda nb: nb.cells.insert(3, new_code_cell('notepad("Before", key="k")')),
-            "still uses the notepad widget",
-        ),
     ],
 )
 def test_each_missing_part_is_named(change, expected):

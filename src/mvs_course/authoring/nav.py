@@ -49,7 +49,7 @@ so that all lessons stay uniform. In order, a lesson notebook has:
    Each entry is checked like a single article's source; every named article needs exactly
    one entry, and no entry may name an article the source line leaves out;
 3. the lesson's sections, with at least one markdown cell tagged ``reflection`` that the
-   learner edits (no notepad widget);
+   learner edits (saved with the notebook, so *Download my work* carries it);
 4. a ``## Try it`` section: a markdown cell tagged ``try-it`` starting with ``## Try it``;
    every markdown cell after it is tagged ``try-it`` (or ``reflection``); worked pandas
    examples (code cells), each followed by a tiny exercise: a code cell calling
@@ -524,8 +524,6 @@ def format_problems(nb: nbformat.NotebookNode, number: int, registered: set[str]
     problems += _try_it_problems(cells[try_at:key_at] if try_at is not None else [], number, registered)
     if not any(c.cell_type == "markdown" and REFLECTION_TAG in _tags(c) for c in cells):
         problems.append("no reflection: a markdown cell tagged 'reflection' for the learner to edit")
-    if any(c.cell_type == "code" and "notepad" in c.source for c in cells):
-        problems.append("a code cell still uses the notepad widget; use a reflection cell")
     return problems
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from mvs_course.lessons import buyer_seller as lesson
 from mvs_course.widgets import Quiz, Sorter, grade_sort
-from mvs_course.widgets.notepad import load_notes, save_note
 
 matplotlib.use("Agg")
 
@@ -183,14 +182,3 @@ def test_reasons_by_box_explains_each_item_by_its_box():
 
     why = reasons_by_box({"a": "x", "b": "y", "c": "z"}, {"x": "because x", "y": "because y"})
     assert why == {"a": "because x", "b": "because y"}
-
-
-def test_note_store_survives_a_broken_file(tmp_path, monkeypatch):
-    """The notes store outlives the notepad widget while download.py keeps the student id in
-    it; delete this test with widgets/notepad.py."""
-    path = tmp_path / "notes.json"
-    monkeypatch.setenv("MVS_NOTES_FILE", str(path))
-    save_note("k", "first")
-    assert load_notes() == {"k": "first"}
-    path.write_text("{not json")
-    assert load_notes() == {}

@@ -241,10 +241,12 @@ def test_who_said_it_and_quiz(stances):
 def test_try_it_values():
     assert tryit.is_right("06-themes-per-side", {"both": 7, "marketing": 7, "sales": 6})
     assert tryit.is_right(
-        "06-keys", {"001": ["sales-goals"], "003": ["immediate-results", "long-term-marketing"]}
+        "06-words", {"es": ["historias"], "it": ["domande", "storia"], "nl": ["verhaal", "vraag"]}
     )
-    assert tryit.is_right("06-lonely", ["lead-quality", "time-horizon"])
-    assert tryit.is_right("06-scores", {"000": 0, "001": 2, "002": 0, "003": 0, "004": 1})
+    assert tryit.is_right("06-one-language", ["buyer", "customer", "value"])
+    assert tryit.is_right("06-hits", {"ines": 3, "jon": 3, "kai": 2})
+    assert tryit.is_right("06-best-guesser", "ines")  # a tie with jon goes to the first name
+    assert not tryit.is_right("06-best-guesser", "jon")
     assert tryit.is_right("06-aida", ["marketing", "sales", "sales"])
     assert tryit.is_right("06-months", 7)  # 245 euro at 40 a month
     assert not tryit.is_right("06-months", 6)

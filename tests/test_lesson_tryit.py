@@ -39,27 +39,33 @@ ANSWERS = {
     "01_buyer_vs_seller.ipynb": {
         "mean_premium": 'shoes["premium"].mean()',
         "loud_no_need": "(loud & ~needs_bike).sum()",
-        "bram_first_sales": (
-            'events.loc[(events["customer"] == "bram") & (events["side"] == "sales"), "day"].min()'
+        "gus_first_ride": (
+            'visits.loc[(visits["visitor"] == "gus") & (visits["action"] == "test ride"), "day"].min()'
         ),
-        "last_day": '{c: rows["day"].max() for c, rows in events.groupby("customer")}',
+        "last_day": '{v: rows["day"].max() for v, rows in visits.groupby("visitor")}',
         "decisions": 'clean.isin(["decision", "desire"]).sum()',
     },
     "02_process_goals_quotas.ipynb": {
         "worst_month": '(funnel["customers"] / funnel["leads"]).idxmin()',
-        "deals_per_month": 'deals.groupby("month").size().to_dict()',
-        "best_half_year": 'table.loc[(table["closed"] / table["quota_6_months"]).idxmax(), "seller"]',
-        "team_quarters": 'deals.groupby("quarter")["value"].sum().to_dict()',
-        "good_weeks": '(weeks["qualified"] / weeks["leads"] >= 0.5).sum()',
-        "outside": '(~pool["in_target"]).sum()',
+        "campaigns_per_month": 'campaigns.groupby("month").size().to_dict()',
+        "most_over_budget": (
+            'budgets.loc[(budgets["spent"] / budgets["budget_6_months"]).idxmax(), "channel"]'
+        ),
+        "quarter_spend": 'campaigns.groupby("quarter")["spend"].sum().to_dict()',
+        "tested_and_many": '(campaigns["tested"] & (campaigns["leads"] >= 40)).mean()',
+        "least_tested": 'campaigns.groupby("channel")["tested"].mean().sort_index().idxmin()',
     },
     "03_information_loop.ipynb": {
-        "blank_contacts": '(crm["contact"].fillna("").astype(str).str.strip() == "").sum()',
-        "fresh": 'crm.loc[age <= 7, "record"].tolist()',
+        "blank_comments": '(feedback["comment"].fillna("").astype(str).str.strip() == "").sum()',
+        "recent_sessions": 'feedback.loc[days_ago <= 21, "session"].unique().tolist()',
         "one_word": "(words == 1).sum()",
-        "top_need_cy": 'crm.loc[crm["seller"] == "cy", "need"].dropna().value_counts().sort_index().idxmax()',
-        "won_by_seller": '{s: (part["outcome"] == "won").sum() for s, part in crm.groupby("seller")}',
-        "hotel_value": 'signed.loc[signed["segment"] == "hotels", "value"].sum()',
+        "top_topic_cy": (
+            'crm.loc[crm["seller"] == "cy", "topic"].dropna().value_counts().sort_index().idxmax()'
+        ),
+        "good_ratings": '{s: (part["rating"] >= 4).sum() for s, part in feedback.groupby("seller")}',
+        "office_value": (
+            'deals.loc[(deals["stage"] == "signed") & (deals["segment"] == "offices"), "value"].sum()'
+        ),
         "training_notes": 'crm["note"].str.contains("training", case=False, na=False).sum()',
     },
 }

@@ -13,9 +13,14 @@ A learner's notebooks for one assignment live in one of two layouts:
 widget acts on (the folder the notebook runs in, else the most recently saved copy).
 
 A download is ``<student>__<assignment>.zip`` (see :mod:`mvs_course.submission`) holding
-``<assignment>/<notebook>.ipynb``: exactly what ``mvs-course collect`` ingests. Restoring
-never overwrites newer work: a notebook edited after the zipped copy stays, and the
-zipped copy is written beside it as ``<notebook>.from-zip.ipynb``.
+``<assignment>/<notebook>.ipynb``: exactly what ``mvs-course collect`` ingests. Beside it,
+under ``course/<lesson>.ipynb``, it holds the learner's lesson notebooks whose reflections
+(markdown cells tagged ``reflection``) or other cells they changed, as last saved; a lesson
+still as the course ships it is left out (:func:`lesson_notebooks`). Restoring never
+overwrites newer work: a notebook the learner changed after the zipped copy stays, and the
+zipped copy is written beside it as ``<notebook>.from-zip.ipynb``; assignment notebooks go
+back where the learner works on them (either layout), lessons into their course folder
+(:func:`find_course`).
 
 This module imports only the standard library, so the start page's widgets load fast;
 notebooks are read as plain JSON.
@@ -23,6 +28,8 @@ notebooks are read as plain JSON.
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
 import importlib.util
 import io
 import json
@@ -37,6 +44,10 @@ from .submission import parse_submission_name, safe_id, submission_name
 
 ASIDE = ".from-zip.ipynb"
 STUB = "raise NotImplementedError()"
+COURSE = "course"  # the lessons' folder, and the zip folder their notebooks travel in
+LESSON_PATTERN = "[0-9][0-9]*_*.ipynb"  # lessons, primers and the start page (which has no reflections)
+REFLECTION_TAG = "reflection"
+SHIPPED_KEY = "shipped_sources"  # in the notebook metadata's "mvs_course": digest of the cells as shipped
 STUDENT_KEY = "student-id"
 # Folders of an nbgrader course directory or of this repository that hold instructor copies
 # (sources with solutions, releases, submissions): never a learner's own work.
@@ -200,8 +211,119 @@ def is_work_folder(folder: Path, assignment: str) -> bool:
     return folder.name == assignment and _is_learner_folder(folder)
 
 
-def zip_folder(folder: Path, assignment: str | None = None) -> bytes:
-    """The zip of one assignment folder's notebooks, as ``<assignment>/<notebook>.ipynb`` members."""
+def _read_notebook(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    cells = data.get("cells") if isinstance(data, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
+        return None
+    return data
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def sources_digest(cells: list) -> str:
+    """A fingerprint of a notebook's cell types and sources (not outputs, not metadata).
+
+    The course stamps every lesson with it (``metadata.mvs_course.shipped_sources``, written by
+    ``mvs-course build``), so a learner's copy whose digest still matches holds nothing of theirs.
+    """
+    text = json.dumps([[c.get("cell_type", ""), _source(c)] for c in cells], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _field(mapping: object, key: str) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+def _has_reflection(notebook: dict) -> bool:
+    for cell in notebook["cells"]:
+        tags = _field(cell.get("metadata"), "tags")
+        if isinstance(tags, list) and REFLECTION_TAG in tags:
+            return True
+    return False
+
+
+def _as_shipped(notebook: dict) -> bool:
+    """True when the notebook's cells are exactly what the course shipped (outputs aside)."""
+    shipped = _field(_field(notebook.get("metadata"), "mvs_course"), SHIPPED_KEY)
+    return bool(shipped) and shipped == sources_digest(notebook["cells"])
+
+
+def lesson_notebooks(course: Path | None) -> list[Path]:
+    """The lesson notebooks of ``course`` worth keeping: those with reflection cells whose cells
+    the learner changed (a lesson still as shipped holds nothing of theirs)."""
+    if course is None or not course.is_dir():
+        return []
+    found = []
+    for path in sorted(course.glob(LESSON_PATTERN)):
+        notebook = _read_notebook(path)
+        if path.name.endswith(ASIDE) or notebook is None or not _has_reflection(notebook):
+            continue
+        if not _as_shipped(notebook):
+            found.append(path)
+    return found
+
+
+def _lesson_folder(folder: Path) -> bool:
+    """A course folder: it holds at least one lesson notebook with reflection cells."""
+    for path in sorted(folder.glob(LESSON_PATTERN)) if folder.is_dir() else []:
+        notebook = _read_notebook(path)
+        if notebook is not None and _has_reflection(notebook):
+            return True
+    return False
+
+
+def find_course(
+    start: Path | None = None, exercises: Path | None = None, home: Path | None = None
+) -> Path | None:
+    """The learner's lessons folder (``course/``), or None when there is none.
+
+    Only the one beside ``exercises`` when that is given; else ``start`` or a folder above it
+    (up to the home folder) that is a ``course/`` folder or holds one; else ``course/`` beside
+    the exercises/ found from ``start``; else one in the home folder or one level below it (the
+    student edition cloned on a hub), the one saved last first. A course folder holds lesson
+    notebooks with reflection cells.
+    """
+    if exercises is not None:
+        fixed = exercises.parent / COURSE
+        return fixed.resolve() if _lesson_folder(fixed) else None
+    start = (start or Path.cwd()).resolve()
+    home = (home or _home()).resolve()
+    candidates = []
+    for folder in _roots(start, home):
+        candidates += [folder, folder / COURSE] if folder.name == COURSE else [folder / COURSE]
+    try:
+        candidates.append(find_exercises(start).parent / COURSE)
+    except WorkspaceError:
+        pass
+    nearby = [c for c in candidates if _lesson_folder(c)]
+    if nearby:
+        return nearby[0].resolve()
+    try:
+        below = [sub / COURSE for sub in home.iterdir() if sub.is_dir() and not sub.name.startswith(".")]
+    except OSError:
+        below = []
+    mine = [c for c in [home / COURSE, *below] if _lesson_folder(c) and _is_learner_folder(c)]
+    if not mine:
+        return None
+    return max(mine, key=lambda c: max(p.stat().st_mtime for p in c.glob(LESSON_PATTERN))).resolve()
+
+
+def _add(archive: zipfile.ZipFile, member: str, path: Path) -> None:
+    info = zipfile.ZipInfo(member, time.localtime(path.stat().st_mtime)[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, path.read_bytes())
+
+
+def zip_folder(folder: Path, assignment: str | None = None, lessons: list[Path] | None = None) -> bytes:
+    """The zip of one assignment folder's notebooks, as ``<assignment>/<notebook>.ipynb`` members,
+    and of ``lessons`` (see :func:`lesson_notebooks`) as ``course/<lesson>.ipynb`` members."""
     assignment = assignment or folder.name
     notebooks = work_notebooks(folder) if folder.is_dir() else []
     if not notebooks:
@@ -209,34 +331,42 @@ def zip_folder(folder: Path, assignment: str | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in notebooks:
-            info = zipfile.ZipInfo(f"{assignment}/{path.name}", time.localtime(path.stat().st_mtime)[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            _add(archive, f"{assignment}/{path.name}", path)
+        for path in lessons or []:
+            _add(archive, f"{COURSE}/{path.name}", path)
     return buffer.getvalue()
 
 
-def zip_bytes(exercises: Path, assignment: str) -> bytes:
-    """The zip of ``exercises/<assignment>/`` (course layout; see :func:`zip_folder`)."""
-    return zip_folder(exercises / assignment, assignment)
+def zip_bytes(exercises: Path, assignment: str, course: Path | None = None) -> bytes:
+    """The zip of ``exercises/<assignment>/`` (course layout; see :func:`zip_folder`) with the
+    changed lessons of ``course`` (default: the ``course/`` folder beside ``exercises``)."""
+    course = exercises.parent / COURSE if course is None else course
+    return zip_folder(exercises / assignment, assignment, lesson_notebooks(course))
 
 
 def write_zip(student: str, exercises: Path, assignment: str, out_dir: Path) -> Path:
-    """Write ``<student>__<assignment>.zip`` of ``exercises/<assignment>/`` into ``out_dir``."""
+    """Write ``<student>__<assignment>.zip`` of ``exercises/<assignment>/`` (and the changed
+    lessons beside it) into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / submission_name(student, assignment)
     path.write_bytes(zip_bytes(exercises, safe_id(assignment)))
     return path
 
 
-def _untouched(path: Path) -> bool:
-    """True when every answer cell still holds the release stub (nothing of the learner's)."""
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        answers = [c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
-        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in answers]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+def _untouched(path: Path, lesson: bool = False) -> bool:
+    """True when the notebook holds nothing of the learner's: every answer cell of an exercise
+    still holds the release stub, or a ``lesson``'s cells are exactly as the course shipped them."""
+    notebook = _read_notebook(path)
+    if notebook is None:
         return True  # an unreadable notebook holds nothing worth keeping
-    return all(STUB in source for source in sources)
+    try:
+        if lesson:
+            return _as_shipped(notebook)
+        cells = notebook["cells"]
+        answers = [c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+        return all(STUB in _source(c) for c in answers)
+    except (KeyError, TypeError, AttributeError):
+        return True
 
 
 @dataclass
@@ -252,22 +382,33 @@ class RestoreReport:
         lines = [f"Restored: {name}" for name in self.restored]
         lines += [f"Kept your newer {name}; the zipped copy is beside it as *{ASIDE}" for name in self.kept]
         lines += [f"Already up to date: {name}" for name in self.unchanged]
-        lines += [f"{name} is in {folder}" for name, folder in sorted(self.folders.items())]
+        lines += [
+            f"Your lessons are in {folder}" if name == COURSE else f"{name} is in {folder}"
+            for name, folder in sorted(self.folders.items())
+        ]
         return "\n".join(lines) or "The zip held no notebooks."
 
 
 def _restore_folder(assignment: str, exercises: Path | None, start: Path | None, home: Path | None) -> Path:
     """Where a zipped assignment goes back: the given exercises/ folder, else the learner's
-    existing copy (either layout), else exercises/ in the course folder, else the home folder."""
-    if exercises is not None:
+    existing copy (either layout), else exercises/ in the course folder, else the home folder.
+    Zipped lessons (``course/``) go back into the learner's lessons folder (:func:`find_course`),
+    else a ``course/`` beside exercises/, else one in the home folder."""
+    if assignment == COURSE:
+        found = find_course(start, exercises, home)
+        if found is not None:
+            return found
+    elif exercises is not None:
         return exercises / assignment
-    copies = find_work(start, home=home).get(assignment)
-    if copies:
-        return copies[0].folder
+    else:
+        copies = find_work(start, home=home).get(assignment)
+        if copies:
+            return copies[0].folder
     try:
-        return find_exercises(start) / assignment
+        folder = exercises if exercises is not None else find_exercises(start)
     except WorkspaceError:
         return (home or _home()) / assignment
+    return folder.parent / COURSE if assignment == COURSE else folder / assignment
 
 
 def restore_work(
@@ -277,7 +418,9 @@ def restore_work(
     start: Path | None = None,
     home: Path | None = None,
 ) -> RestoreReport:
-    """Unzip a downloaded ``<student>__<assignment>.zip`` back where the learner works on it."""
+    """Unzip a downloaded ``<student>__<assignment>.zip`` back where the learner works on it:
+    the assignment's notebooks into its folder, the lessons under ``course/`` into the
+    learner's lessons folder."""
     source = io.BytesIO(zip_file) if isinstance(zip_file, bytes) else Path(zip_file)
     if isinstance(source, Path) and parse_submission_name(source.name) is None:
         raise WorkspaceError(f"{source.name} is not named <student>__<assignment>.zip.")
@@ -286,9 +429,11 @@ def restore_work(
         members = [info for info in archive.infolist() if not info.is_dir()]
         for info in members:
             parts = info.filename.split("/")
-            if len(parts) != 2 or not parts[1].endswith(".ipynb") or ".." in parts or not all(parts):
+            shape = len(parts) == 2 and all(parts) and ".." not in parts and parts[1].endswith(".ipynb")
+            if not shape or (parts[0] == COURSE and not fnmatch.fnmatch(parts[1], LESSON_PATTERN)):
                 raise WorkspaceError(
-                    f"Unexpected file {info.filename!r}: the zip should hold <assignment>/<nb>.ipynb."
+                    f"Unexpected file {info.filename!r}: the zip should hold <assignment>/<nb>.ipynb "
+                    f"(and {COURSE}/<lesson>.ipynb)."
                 )
         for info in members:
             assignment, name = info.filename.split("/")
@@ -299,7 +444,11 @@ def restore_work(
             zipped_time = datetime(*info.date_time).timestamp()
             if target.exists() and target.read_bytes() == data:
                 report.unchanged.append(info.filename)
-            elif target.exists() and not _untouched(target) and target.stat().st_mtime > zipped_time + 2:
+            elif (
+                target.exists()
+                and not _untouched(target, lesson=assignment == COURSE)
+                and target.stat().st_mtime > zipped_time + 2
+            ):
                 target.with_name(target.name[: -len(".ipynb")] + ASIDE).write_bytes(data)
                 report.kept.append(info.filename)
             else:
@@ -311,7 +460,7 @@ def restore_work(
 
 
 def _notes_file() -> Path:
-    """The learner's small store (shared with the lesson notes): $MVS_NOTES_FILE, else
+    """The learner's small store (the student id typed last): $MVS_NOTES_FILE, else
     ~/.mvs_course/notes.json."""
     return Path(os.environ.get("MVS_NOTES_FILE", Path.home() / ".mvs_course" / "notes.json"))
 

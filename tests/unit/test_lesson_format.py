@@ -182,10 +182,6 @@ def test_a_well_formed_lesson_passes():
             "has no exercise calling check",
         ),
         (lambda nb: cell(nb, "reflection").metadata.pop("tags"), "no reflection"),
-        (
-            lambda nb: nb.cells.insert(3, new_code_cell('notepad("Before", key="k")')),
-            "still uses the notepad widget",
-        ),
     ],
 )
 def test_each_missing_part_is_named(change, expected):
@@ -313,6 +309,27 @@ def test_update_reports_stale_navigation_and_format_problems_without_writing(tmp
     assert lines[0] == "course/07_made_up.ipynb: navigation updated"
     assert cell(nbformat.read(path, as_version=4), "nav-header").source.startswith("[Start page]")
     assert not any("navigation" in line for line in nav.update(tmp_path, check=True))
+
+
+def test_lessons_are_stamped_with_their_cells_as_shipped(tmp_path, monkeypatch):
+    """The stamp lets 'Download my work' leave out lessons the learner never changed; an edit
+    by an author makes it stale like the navigation, and outputs never count."""
+    from mvs_course.workspace import SHIPPED_KEY, sources_digest
+
+    monkeypatch.setattr(nav, "registered_keys", lambda nbs: set())
+    (tmp_path / "course").mkdir()
+    (tmp_path / "solutions" / "07_made_up").mkdir(parents=True)
+    path = tmp_path / "course" / "07_made_up.ipynb"
+    nbformat.write(good_lesson(), path)
+    nav.update(tmp_path)
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["mvs_course"][SHIPPED_KEY] == sources_digest(nb.cells)
+    reflection = next(c for c in nb.cells if "reflection" in c.metadata.get("tags", []))
+    reflection.source += " (edited)"
+    nbformat.write(nb, path)
+    assert nav.update(tmp_path, check=True)[0].startswith("course/07_made_up.ipynb: navigation out of date")
+    ran = [dict(c, outputs=[{"output_type": "stream", "name": "stdout", "text": "x"}]) for c in nb.cells]
+    assert sources_digest(ran) == sources_digest(nb.cells) != nb.metadata["mvs_course"][SHIPPED_KEY]
 
 
 def test_primers_get_navigation_and_a_line_on_the_start_page(tmp_path):

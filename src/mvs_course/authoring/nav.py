@@ -5,7 +5,10 @@ never those cells):
 
 * ``nav-header`` (first cell) and ``nav-footer`` (last cell) of every lesson
   ``course/NN_*.ipynb`` (NN >= 01) and of the primers ``course/00<letter>_*.ipynb``;
-* ``nav-contents`` (last cell) of the start page ``course/00_start_here.ipynb``.
+* ``nav-contents`` (last cell) of the start page ``course/00_start_here.ipynb``;
+* ``metadata.mvs_course.shipped_sources`` of every lesson and primer with reflection cells:
+  the digest of its cells as shipped, so *Download my work* can leave out a lesson the learner
+  never changed (:func:`mvs_course.workspace.lesson_notebooks`).
 
 It also checks that every lesson has the course's lesson format (contract 7 of the plan),
 so that all lessons stay uniform. In order, a lesson notebook has:
@@ -46,7 +49,7 @@ so that all lessons stay uniform. In order, a lesson notebook has:
    Each entry is checked like a single article's source; every named article needs exactly
    one entry, and no entry may name an article the source line leaves out;
 3. the lesson's sections, with at least one markdown cell tagged ``reflection`` that the
-   learner edits (no notepad widget);
+   learner edits (saved with the notebook, so *Download my work* carries it);
 4. a ``## Try it`` section: a markdown cell tagged ``try-it`` starting with ``## Try it``;
    every markdown cell after it is tagged ``try-it`` (or ``reflection``); worked pandas
    examples (code cells), each followed by a tiny exercise: a code cell calling
@@ -73,6 +76,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_markdown_cell
+
+from mvs_course.workspace import SHIPPED_KEY, sources_digest
 
 START_NAME = "00_start_here.ipynb"
 GLOSSARY_NAME = "glossary.ipynb"
@@ -209,6 +214,15 @@ def _set_cell(nb: nbformat.NotebookNode, cell_id: str, text: str, position: int)
     nb.cells.insert(position if position >= 0 else len(nb.cells), cell)
 
 
+def _stamp(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Record the digest of the cells as shipped in a notebook with reflection cells, so
+    *Download my work* leaves out a lesson the learner never changed and a restore may replace
+    such a copy (see :func:`mvs_course.workspace.sources_digest`)."""
+    if any(REFLECTION_TAG in _tags(c) for c in nb.cells):
+        nb.metadata.setdefault("mvs_course", {})[SHIPPED_KEY] = sources_digest(nb.cells)
+    return nb
+
+
 def render_notebooks(project: Path, course: Path | None = None) -> dict[Path, nbformat.NotebookNode]:
     """Every generated notebook as it should be, keyed by path."""
     project = Path(project)
@@ -219,12 +233,12 @@ def render_notebooks(project: Path, course: Path | None = None) -> dict[Path, nb
         nb = nbformat.read(lesson.path, as_version=4)
         _set_cell(nb, "nav-header", header(lesson, all_lessons, course), 0)
         _set_cell(nb, "nav-footer", footer(lesson, all_lessons), -1)
-        wanted[lesson.path] = nb
+        wanted[lesson.path] = _stamp(nb)
     for path, title in primers(course):
         nb = nbformat.read(path, as_version=4)
         _set_cell(nb, "nav-header", primer_header(title, all_lessons), 0)
         _set_cell(nb, "nav-footer", primer_footer(all_lessons), -1)
-        wanted[path] = nb
+        wanted[path] = _stamp(nb)
     start = course / START_NAME
     if start.exists():
         nb = nbformat.read(start, as_version=4)
@@ -510,8 +524,6 @@ def format_problems(nb: nbformat.NotebookNode, number: int, registered: set[str]
     problems += _try_it_problems(cells[try_at:key_at] if try_at is not None else [], number, registered)
     if not any(c.cell_type == "markdown" and REFLECTION_TAG in _tags(c) for c in cells):
         problems.append("no reflection: a markdown cell tagged 'reflection' for the learner to edit")
-    if any(c.cell_type == "code" and "notepad" in c.source for c in cells):
-        problems.append("a code cell still uses the notepad widget; use a reflection cell")
     return problems
 
 

@@ -533,15 +533,18 @@ def _loud_but_no_need() -> int:
     return int(((leads["marketing_score"] >= 8) & ~leads["has_problem"]).sum())
 
 
-def _bram_first_sales() -> int:
-    events = datasets.load("journey_events")
-    bram = events[events["customer"] == "bram"]
-    return int(bram.loc[bram["side"] == "sales", "day"].min())
+def _visits() -> pd.DataFrame:
+    return datasets.load("shop_visits")
 
 
-def _last_day() -> dict[str, int]:
-    events = datasets.load("journey_events")
-    return {customer: int(rows["day"].max()) for customer, rows in events.groupby("customer")}
+def _gus_first_ride() -> int:
+    visits = _visits()
+    gus = visits[visits["visitor"] == "gus"]
+    return int(gus.loc[gus["action"] == "test ride", "day"].min())
+
+
+def _last_visit() -> dict[str, int]:
+    return {visitor: int(rows["day"].max()) for visitor, rows in _visits().groupby("visitor")}
 
 
 tryit.register(
@@ -555,14 +558,14 @@ tryit.register(
     hint="two conditions in brackets joined with &, the second negated with ~, then .sum()",
 )
 tryit.register(
-    "01-bram-first-sales",
-    _bram_first_sales,
-    hint="keep bram's rows, then .loc[rows where side is 'sales', 'day'] and take .min()",
+    "01-gus-first-ride",
+    _gus_first_ride,
+    hint="keep gus's rows, then .loc[rows where action is 'test ride', 'day'] and take .min()",
 )
 tryit.register(
     "01-last-day",
-    _last_day,
-    hint="loop over events.groupby('customer') and store rows['day'].max() for each customer",
+    _last_visit,
+    hint="loop over visits.groupby('visitor') and store rows['day'].max() for each visitor",
 )
 tryit.register(
     "01-clean-labels",

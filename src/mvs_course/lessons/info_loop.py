@@ -381,12 +381,12 @@ def share_bucket(share: float) -> str:
 def theory_reveal(_choice: str, deals: pd.DataFrame | None = None) -> str:
     """Deals without a meeting: their share of the count and, in rough words, of the value."""
     deals = datasets.load("signed_deals") if deals is None else deals
-    signed = deals[deals["stage"] == "signed"]
-    alone = signed["sales_meetings"] == 0
+    meetings = deals.loc[deals["stage"] == "signed", "sales_meetings"]
+    alone = meetings == 0
     by_meetings = signed_value_by_meetings(deals)
     value_share = by_meetings.get(0, 0) / by_meetings.sum()
     return (
-        f"<p>{alone.sum()} of Brewline's {len(signed)} signed deals closed with no sales meeting: "
+        f"<p>{alone.sum()} of Brewline's {len(meetings)} signed deals closed with no sales meeting: "
         f"{100 * alone.mean():.0f}% of the deals. Their value is {share_bucket(value_share)} of the "
         "signed value. Small orders may come in by themselves; the large ones were signed after a "
         "seller sat at the customer's table. (Our made-up data; the article gives no numbers.)</p>"
@@ -475,54 +475,58 @@ def _crm() -> pd.DataFrame:
     return datasets.load("crm_records")
 
 
-def _fresh_records() -> list[str]:
-    crm = _crm()
-    age = (pd.Timestamp(TODAY) - pd.to_datetime(crm["last_update"])).dt.days
-    return sorted(crm.loc[age <= 7, "record"])
+def _feedback() -> pd.DataFrame:
+    return datasets.load("training_feedback")
 
 
-def _won_by_seller() -> dict[str, int]:
-    crm = _crm()
-    return {seller: int((rows["outcome"] == "won").sum()) for seller, rows in crm.groupby("seller")}
+def _recent_sessions() -> list[str]:
+    feedback = _feedback()
+    days_ago = (pd.Timestamp(TODAY) - pd.to_datetime(feedback["held"])).dt.days
+    return sorted(set(feedback.loc[days_ago <= 21, "session"]))
 
 
-def _top_need(seller: str) -> str:
-    needs = _crm().loc[lambda crm: crm["seller"] == seller, "need"].dropna()
-    return str(needs.value_counts().sort_index().idxmax())
+def _good_ratings() -> dict[str, int]:
+    feedback = _feedback()
+    return {seller: int((part["rating"] >= 4).sum()) for seller, part in feedback.groupby("seller")}
+
+
+def _top_topic(seller: str) -> str:
+    topics = _crm().loc[lambda crm: crm["seller"] == seller, "topic"].dropna()
+    return str(topics.value_counts().sort_index().idxmax())
 
 
 tryit.register(
-    "03-blank-contacts",
-    lambda: int(_crm()["contact"].fillna("").astype(str).str.strip().eq("").sum()),
+    "03-blank-comments",
+    lambda: int(_feedback()["comment"].fillna("").astype(str).str.strip().eq("").sum()),
     hint=".fillna(''), .astype(str), .str.strip(), then compare with '' and .sum()",
 )
 tryit.register(
-    "03-fresh-records",
-    _fresh_records,
-    hint="age in days: (pd.Timestamp(today) - pd.to_datetime(...)).dt.days; keep age <= 7",
+    "03-recent-sessions",
+    _recent_sessions,
+    hint="days ago: (pd.Timestamp('2026-06-30') - pd.to_datetime(...)).dt.days; keep <= 21, no repeats",
     unordered=True,
 )
 tryit.register(
-    "03-one-word-notes",
-    lambda: int((_crm()["note"].fillna("").str.split().str.len() == 1).sum()),
+    "03-one-word-comments",
+    lambda: int((_feedback()["comment"].fillna("").str.split().str.len() == 1).sum()),
     hint=".str.split() makes a list of words, .str.len() counts them",
 )
 tryit.register(
-    "03-top-need-cy",
-    lambda: _top_need("cy"),
-    hint="cy's rows, the need column, .dropna(), .value_counts(), then .sort_index().idxmax()",
+    "03-top-topic-cy",
+    lambda: _top_topic("cy"),
+    hint="cy's rows, the topic column, .dropna(), .value_counts(), then .sort_index().idxmax()",
 )
 tryit.register(
-    "03-won-by-seller",
-    _won_by_seller,
-    hint="loop over crm.groupby('seller') and count outcome == 'won' in each group",
+    "03-good-ratings",
+    _good_ratings,
+    hint="loop over feedback.groupby('seller') and count rating >= 4 in each group",
 )
 tryit.register(
-    "03-hotel-signed-value",
+    "03-office-signed-value",
     lambda: int(
-        datasets.load("signed_deals").query("segment == 'hotels' and stage == 'signed'")["value"].sum()
+        datasets.load("signed_deals").query("segment == 'offices' and stage == 'signed'")["value"].sum()
     ),
-    hint="keep the rows where segment is 'hotels' and stage is 'signed', then sum value",
+    hint="keep the rows where segment is 'offices' and stage is 'signed', then sum value",
 )
 tryit.register(
     "03-training-notes",

@@ -467,8 +467,8 @@ def shared_data_view() -> widgets.VBox:
 # Each exercise is a smaller cousin of a graded one; the expected values are not graded answers.
 
 
-def _deals() -> pd.DataFrame:
-    return datasets.load("seller_deals")
+def _campaigns() -> pd.DataFrame:
+    return datasets.load("campaign_spend")
 
 
 def _worst_month() -> str:
@@ -476,30 +476,30 @@ def _worst_month() -> str:
     return str((funnel["customers"] / funnel["leads"]).idxmin())
 
 
-def _deals_per_month() -> dict[str, int]:
-    deals = _deals()
-    return deals.assign(month=deals["date"].str[:7]).groupby("month").size().to_dict()
+def _campaigns_per_month() -> dict[str, int]:
+    months = _campaigns()["date"].str[:7]
+    return {month: int(n) for month, n in months.value_counts().items()}
 
 
-def _best_half_year() -> str:
-    closed = _deals().groupby("seller", as_index=False)["value"].sum()
-    table = closed.merge(datasets.load("seller_quotas"), on="seller")
-    return str((table["value"] / (6 * table["monthly_quota"])).set_axis(table["seller"]).idxmax())
+def _most_over_budget() -> str:
+    spent = _campaigns().groupby("channel")["spend"].sum()
+    budget = datasets.load("channel_budgets").set_index("channel")["monthly_budget"]
+    return str((spent / (6 * budget)).idxmax())
 
 
-def _team_quarters() -> dict[str, int]:
-    deals = _deals()
-    quarter = pd.to_datetime(deals["date"]).dt.to_period("Q").astype(str)
-    return deals.groupby(quarter)["value"].sum().to_dict()
+def _quarter_spend() -> dict[str, int]:
+    campaigns = _campaigns()
+    periods = pd.to_datetime(campaigns["date"]).dt.to_period("Q")
+    return {str(period): int(total) for period, total in campaigns["spend"].groupby(periods).sum().items()}
 
 
-def _good_weeks() -> int:
-    weeks = datasets.load("sla_weeks")
-    return int((weeks["qualified"] / weeks["leads"] >= 0.5).sum())
+def _tested_and_many() -> float:
+    campaigns = _campaigns()
+    return float((campaigns["tested"] & (campaigns["leads"] >= 40)).mean())
 
 
-def _outside_target() -> int:
-    return int((~datasets.load("prospect_pool")["in_target"]).sum())
+def _least_tested() -> str:
+    return str(_campaigns().groupby("channel")["tested"].mean().sort_index().idxmin())
 
 
 tryit.register(
@@ -508,27 +508,27 @@ tryit.register(
     hint="divide the customers column by the leads column, then .idxmin() names the month",
 )
 tryit.register(
-    "02-deals-per-month",
-    _deals_per_month,
+    "02-campaigns-per-month",
+    _campaigns_per_month,
     hint="a month column from date.str[:7], then .groupby('month').size().to_dict()",
 )
 tryit.register(
-    "02-best-half-year",
-    _best_half_year,
-    hint="sum value per seller, .merge() the quotas on 'seller', divide by six monthly quotas",
+    "02-most-over-budget",
+    _most_over_budget,
+    hint="divide spent by budget_6_months; .idxmax() names the row, .loc[row, 'channel'] the channel",
 )
 tryit.register(
-    "02-team-quarters",
-    _team_quarters,
-    hint="quarter labels with pd.to_datetime(...).dt.to_period('Q').astype(str), then group and sum",
+    "02-quarter-spend",
+    _quarter_spend,
+    hint="group by the quarter column alone, sum spend, then .to_dict()",
 )
 tryit.register(
-    "02-good-weeks",
-    _good_weeks,
-    hint="qualified / leads gives a share per week; compare with 0.5 and .sum() the True values",
+    "02-tested-and-many",
+    _tested_and_many,
+    hint="tested & (leads >= 40), each in brackets, then .mean() gives the share",
 )
 tryit.register(
-    "02-outside-target",
-    _outside_target,
-    hint="~ turns True into False; .sum() counts what is left True",
+    "02-least-tested",
+    _least_tested,
+    hint="groupby('channel')['tested'].mean(), then .sort_index().idxmin()",
 )

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import datasets
 from ..widgets import Quiz, Sorter, live_view
 from . import tryit
+from .glossary import load_glossary
 
 ARTICLES = {
     "000": "Dutch blog on personal branding",
@@ -263,10 +264,13 @@ def dispute_table(stances: pd.DataFrame) -> pd.DataFrame:
 
 def agreement(stances: pd.DataFrame, picks: dict[str, str | None]) -> pd.Series:
     """For each article, on how many of the learner's picked questions it takes the same stance."""
-    chosen = {q: p for q, p in picks.items() if p is not None}
-    rows = stances[stances["question"].isin(chosen)]
-    same = rows["stance"] == rows["question"].map(chosen)
-    return same.groupby(rows["article"]).sum().reindex(list(ARTICLES), fill_value=0).astype(int)
+    counts = dict.fromkeys(ARTICLES, 0)
+    for question, pick in picks.items():
+        if pick is None or question not in set(stances["question"]):
+            continue
+        for article, stance in positions(stances, question).items():
+            counts[article] += int(stance == pick)
+    return pd.Series(counts, dtype=int)
 
 
 def reveal_html(stances: pd.DataFrame, question: str, pick: str | None) -> str:
@@ -394,7 +398,15 @@ def consensus_quiz() -> Quiz:
 
 # --- Try it: small pandas exercises on the lesson's own data (ungraded) ---------------------------
 
-TRY_PICKS = {"who-asks": "the customer", "who-leads": "peers"}
+# Three marketers guessed which version of an ad (A or B) would win each of five A/B tests.
+PREDICTIONS = pd.DataFrame(
+    {
+        "marketer": ["ines"] * 5 + ["jon"] * 5 + ["kai"] * 5,
+        "test": ["t1", "t2", "t3", "t4", "t5"] * 3,
+        "pick": list("ABAAB") + list("BBBAA") + list("AABBB"),
+    }
+)
+TEST_WINNERS = {"t1": "A", "t2": "B", "t3": "B", "t4": "A"}  # t5 is still running
 AIDA_OWNER = {"attention": "marketing", "interest": "marketing", "decision": "sales", "action": "sales"}
 TRY_TOOL = {"price": 200, "extras": {"training": 30, "delivery": 15}, "problem_per_month": 40}
 
@@ -404,24 +416,30 @@ def _themes_per_side() -> dict[str, int]:
     return {side: int(n) for side, n in counts.items()}
 
 
-def _keys_on(theme: str) -> dict[str, list[str]]:
-    claims = load_claims()
-    rows = claims[claims["theme"] == theme]
-    return {article: sorted(keys) for article, keys in rows.groupby("article")["key"]}
+def _words_for(concepts: list[str]) -> dict[str, list[str]]:
+    terms = load_glossary()
+    chosen = terms.loc[terms["concept"].isin(concepts), ["language", "term"]]
+    words: dict[str, list[str]] = {}
+    for language, term in zip(chosen["language"], chosen["term"], strict=True):
+        words.setdefault(language, []).append(term)
+    return {language: sorted(found) for language, found in words.items()}
 
 
-def _lonely_questions() -> list[str]:
-    stances = load_stances()
-    spoken = stances[stances["stance"] != NOT_ADDRESSED]
-    speaking = spoken.groupby("question")["article"].nunique()
-    return sorted(speaking[speaking == 1].index)
+def _one_language_concepts() -> list[str]:
+    terms = load_glossary()
+    per_concept = terms[terms["concept"] != ""].groupby("concept")["language"].nunique()
+    return sorted(per_concept[per_concept == 1].index)
 
 
-def _scores() -> dict[str, int]:
-    stances = load_stances()
-    rows = stances[stances["question"].isin(TRY_PICKS)]
-    same = rows["stance"] == rows["question"].map(TRY_PICKS)
-    return {article: int(n) for article, n in same.groupby(rows["article"]).sum().items()}
+def _hits() -> dict[str, int]:
+    decided = PREDICTIONS[PREDICTIONS["test"].isin(TEST_WINNERS)]
+    right = decided["pick"] == decided["test"].map(TEST_WINNERS)
+    return {marketer: int(n) for marketer, n in right.groupby(decided["marketer"]).sum().items()}
+
+
+def _best_guesser() -> str:
+    hits = _hits()
+    return min(hits, key=lambda marketer: (-hits[marketer], marketer))
 
 
 tryit.register(
@@ -430,19 +448,24 @@ tryit.register(
     hint="claims.groupby('side')['theme'].nunique(), then a dict comprehension with int(n)",
 )
 tryit.register(
-    "06-keys",
-    lambda: _keys_on("time"),
-    hint="keep the rows whose theme is 'time'; {a: sorted(k) for a, k in rows.groupby('article')['key']}",
+    "06-words",
+    lambda: _words_for(["story", "question"]),
+    hint="keep the rows whose concept is 'story' or 'question' (.isin), then the example's comprehension",
 )
 tryit.register(
-    "06-lonely",
-    _lonely_questions,
-    hint="drop the 'not addressed' rows, count articles per question with nunique(), keep those equal to 1",
+    "06-one-language",
+    _one_language_concepts,
+    hint="drop the rows without a concept, count languages per concept with nunique(), keep those equal to 1",
 )
 tryit.register(
-    "06-scores",
-    _scores,
-    hint="rows of the picked questions; stance == question.map(TRY_PICKS); group by article and sum",
+    "06-hits",
+    _hits,
+    hint="rows of the decided tests; pick == test.map(TEST_WINNERS); group by marketer and sum",
+)
+tryit.register(
+    "06-best-guesser",
+    _best_guesser,
+    hint="rank the marketers with sorted(..., key=lambda m: (-hits[m], m)) and take the first",
 )
 tryit.register(
     "06-aida",

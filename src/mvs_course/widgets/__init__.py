@@ -2,7 +2,6 @@
 
 from .download import DownloadWork, RestoreWork, download_work, restore_upload
 from .live import LiveView, demo_slider, live_view
-from .notepad import notepad
 from .progress import ProgressView, progress_view
 from .quiz import Quiz
 from .sorter import Sorter, SortReport, grade_sort, reasons_by_box
@@ -19,7 +18,6 @@ __all__ = [
     "SortReport",
     "grade_sort",
     "live_view",
-    "notepad",
     "progress_view",
     "reasons_by_box",
     "restore_upload",

@@ -1,7 +1,9 @@
 """'Download my work': zip the learner's assignment notebooks into <student>__<assignment>.zip.
 
 Works in both layouts of :mod:`mvs_course.workspace` (``exercises/<assignment>/`` and a copy
-fetched with nbgrader). Imports only ipywidgets and the standard library.
+fetched with nbgrader). The zip also carries the lesson notebooks whose reflections (or other
+cells) the learner changed, under ``course/``; 'upload my work again' puts everything back.
+Imports only ipywidgets and the standard library.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from ..submission import submission_name
 from ..workspace import (
     Work,
     WorkspaceError,
+    find_course,
     find_work,
+    lesson_notebooks,
     remember_student,
     remembered_student,
     restore_work,
@@ -121,20 +125,32 @@ class DownloadWork(widgets.VBox):
                 raise WorkspaceError("Type your student id first; it names the zip file.")
             assignment, folder = self.target()
             name = submission_name(student, assignment)
-            data = zip_folder(folder, assignment)
+            course = self.course(folder)
+            lessons = lesson_notebooks(course)
+            data = zip_folder(folder, assignment, lessons)
         except (WorkspaceError, ValueError, OSError) as error:
             self.link.value = f"<span role='alert'>{html.escape(str(error))}</span>"
             return None
         remember_student(student)
         saved = ", ".join(f"{p.name} (saved {_ago(p)})" for p in work_notebooks(folder))
+        held = f"{saved} from {shown_path(folder, self.home)}"
+        if lessons and course is not None:
+            held += f", and your reflections in {', '.join(p.name for p in lessons)} from "
+            held += shown_path(course, self.home)
         href = "data:application/zip;base64," + base64.b64encode(data).decode()
         self.link.value = (
             f"<a download='{html.escape(name)}' href='{href}' class='mvs-download-anchor'>"
-            f"⬇ Click to save {html.escape(name)}</a><br><small>Holds {html.escape(saved)} "
-            f"from {html.escape(shown_path(folder, self.home))}. Unsaved changes are not in it: "
-            "press Ctrl+S first, then click Download again.</small>"
+            f"⬇ Click to save {html.escape(name)}</a><br><small>Holds {html.escape(held)}. "
+            "Unsaved changes are not in it: press Ctrl+S first, then click Download again.</small>"
         )
         return data
+
+    def course(self, folder: Path) -> Path | None:
+        """The lessons folder whose changed lessons go into the zip with ``folder``'s notebooks."""
+        exercises = self.exercises
+        if exercises is None and folder.parent.name == "exercises":
+            exercises = folder.parent
+        return find_course(self.start or folder, exercises, self.home)
 
 
 def download_work(assignment: str | None = None) -> DownloadWork | None:

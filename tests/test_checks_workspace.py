@@ -260,11 +260,6 @@ def test_downloaded_zip_grades_full_marks(exercises, tmp_path):
     assert totals(course, assignment) == {"ana": maximum}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs intake's collect change: a learner zip's notebooks outside <assignment>/ are not "
-    "the assignment (grading/collect.py _identify); remove this marker once collect has it",
-)
 def test_a_zip_with_lessons_collects_only_the_assignment(course, exercises, tmp_path):
     """A lesson saved after the assignment must never be taken for the assignment's notebook."""
     later = time.time() + 60
@@ -277,6 +272,7 @@ def test_a_zip_with_lessons_collects_only_the_assignment(course, exercises, tmp_
 
     report = collect(grading, A, [zipped])
     assert [p.source.endswith(f"{A}/{NB}") for p in report.placed] == [True], report.lines()
+    assert not report.unplaced and any(f"course/{LESSON}" in s for s in report.skipped), report.lines()
     placed = grading.course_dir / "submitted" / "ana" / A / NB
     assert placed.read_bytes() == (exercises / A / NB).read_bytes()
 

@@ -82,6 +82,7 @@ class CollectReport:
     unchanged: list[str] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
     older: list[str] = field(default_factory=list)  # earlier versions in the same upload, skipped
+    skipped: list[str] = field(default_factory=list)  # not submissions (lessons in a learner zip)
 
     def lines(self, course_dir: Path | None = None) -> list[str]:
         """The report as lines to print."""
@@ -102,6 +103,7 @@ class CollectReport:
             f"older     {label} (a later version of the same notebook was in this upload)"
             for label in self.older
         ]
+        out += [f"skipped   {label}" for label in self.skipped]
         out += [f"NOT PLACED {u.source}: {u.reason}" for u in self.unplaced]
         late = sum(p.late for p in self.placed)
         out.append(
@@ -153,6 +155,10 @@ def _notebook_name(file_name: str, notebooks: list[str]) -> str | None:
     return notebooks[0] if len(notebooks) == 1 else None
 
 
+class _Skip(str):
+    """A file that is not a submission at all (a lesson notebook in a learner's zip): not an error."""
+
+
 def _identify(item: Item, assignment: str, notebooks: list[str], student: str | None) -> _Claim | str:
     """Who ``item`` belongs to and which notebook it is, or the reason it cannot be placed."""
     if not item.name.lower().endswith(".ipynb"):
@@ -160,13 +166,16 @@ def _identify(item: Item, assignment: str, notebooks: list[str], student: str | 
     lms = _lms(item)
     file_name = lms[3] if lms else PurePosixPath(item.name).name
     named = None
-    for zip_name in item.chain[:-1]:  # a learner zip <student>__<assignment>.zip on the way
+    for index, zip_name in enumerate(item.chain[:-1]):  # a learner zip <student>__<assignment>.zip
         base = PurePosixPath(zip_name).name
         found = CANVAS.match(base)
         parsed = parse_submission_name(found["file"] if found else base)
         if parsed:
             if parsed[1] != assignment:
                 return f"the zip is for assignment {printable(parsed[1])!r}, not {assignment!r}"
+            inside = PurePosixPath(item.chain[index + 1]).parent.as_posix()
+            if inside != assignment:  # the learner's lesson notebooks (reflections) travel along
+                return _Skip(f"{item.label} (outside the zip's {assignment}/ folder: not a submission)")
             named = parsed[0]
     download = DOWNLOAD.match(PurePosixPath(file_name).name)
     if download:
@@ -366,7 +375,9 @@ def collect(
                         report.unplaced.append(Unplaced(item.label, item.problem))
                         continue
                     found = _identify(item, assignment, notebooks, student)
-                    if isinstance(found, str):
+                    if isinstance(found, _Skip):
+                        report.skipped.append(str(found))
+                    elif isinstance(found, str):
                         report.unplaced.append(Unplaced(item.label, found))
                     else:
                         claims.append(found)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import course_nav
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from mvs_course import claims as mvs_claims
+from mvs_course.nbexec import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACKED = subprocess.run(
@@ -85,15 +86,40 @@ def test_start_page_lists_every_lesson():
             assert lesson.assignment.exists(), f"{lesson.assignment} is linked but missing"
 
 
+CELL_TIMEOUT = 120  # seconds; a healthy lesson cell takes well under 15 s even on a loaded machine
+
+
+@pytest.mark.kernel
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_lesson_executes(path):
+    """Every notebook in course/ runs top to bottom in a fresh kernel, as a learner's Run All.
+
+    A cell that takes the whole timeout and still succeeds is the lost-reply stall
+    (mvs_course.nbexec): it fails here instead of only costing two minutes.
+    """
     nb = nbformat.read(path, as_version=4)
+    started: dict[int, float] = {}
+    slow: list[str] = []
+
+    def start(cell, cell_index):
+        started[cell_index] = time.monotonic()
+
+    def done(cell, cell_index, execute_reply):
+        if time.monotonic() - started[cell_index] >= CELL_TIMEOUT - 1:
+            slow.append(f"cell {cell_index}: {cell.source[:50]!r}")
+
     client = NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_execute=start,
+        on_cell_executed=done,
     )
     client.execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    assert not slow, f"cells that waited for the whole {CELL_TIMEOUT} s timeout: {slow}"
     widgets = [
         o
         for c in nb.cells

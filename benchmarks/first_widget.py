@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """How long a learner waits for the first widget: from `jupyter lab` starting to a drawn widget.
 
-    python benchmarks/first_widget.py [--runs 3] [--chromium /usr/bin/chromium]
+    python benchmarks/first_widget.py [--runs 3] [--learner] [--chromium /usr/bin/chromium]
 
 Each run starts a fresh JupyterLab server on a throw-away copy of course/ and exercises/
-(as `make lab` does, with the repository's environment), opens the start page in a fresh
-headless chromium (empty cache, like a first visit), and as soon as the kernel answers runs
-the first code cell the way a learner does (click it, Shift+Enter). It prints the time from
-server start to each step and to the first rendered widget, then the median over the runs.
+(as `make lab` does, with the repository's environment; --learner also turns off nbgrader's
+server and lab extensions, as postBuild does on Binder), opens the start page in an already
+running headless chromium with an empty cache (a first visit), and as soon as the kernel
+answers runs the first code cell the way a learner does (click it, Shift+Enter). It prints
+the time from server start to each step and to the first drawn widget, then the medians.
 
 A benchmark, not a test: nothing here fails on a slow machine. Needs chromium and
 playwright (`pip install -e ".[test]"`).
@@ -111,34 +112,33 @@ def answers(url: str, token: str) -> bool:
 
 def one_run(playwright, chromium_path: str, learner: bool) -> dict[str, float]:
     base = Path(tempfile.mkdtemp(prefix="first-widget-"))
-    server, url, token, started = start_server(base, learner)
+    # the learner's browser is already open: launched before the clock starts, with an empty cache
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(TRACKER.read_text(encoding="utf-8"))
+    page.set_default_timeout(180_000)
     seconds: dict[str, float] = {}
+    server, url, token, started = start_server(base, learner)
     try:
         while not answers(url, token):  # the address is printed just before the port is bound
             if server.poll() is not None:
                 raise SystemExit("jupyter lab exited")
             time.sleep(0.01)
         seconds["server answers"] = time.monotonic() - started
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.add_init_script(TRACKER.read_text(encoding="utf-8"))
-            page.set_default_timeout(180_000)
-            page.goto(f"{url}/lab/tree/{START_PAGE}?reset&token={token}")
-            first_cell = page.locator(".jp-NotebookPanel .jp-CodeCell").first
-            first_cell.wait_for()
-            seconds["notebook drawn"] = time.monotonic() - started
-            page.wait_for_function("() => window.__mvs.handled('kernel_info_request') > 0")
-            seconds["kernel ready"] = time.monotonic() - started
-            first_cell.locator(".jp-InputArea-editor").click()
-            page.keyboard.press("Shift+Enter")
-            first_cell.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for()
-            seconds["first widget"] = time.monotonic() - started
-        finally:
-            browser.close()
+        page.goto(f"{url}/lab/tree/{START_PAGE}?reset&token={token}")
+        first_cell = page.locator(".jp-NotebookPanel .jp-CodeCell").first
+        first_cell.wait_for()
+        seconds["notebook drawn"] = time.monotonic() - started
+        page.wait_for_function("() => window.__mvs.handled('kernel_info_request') > 0")
+        seconds["kernel ready"] = time.monotonic() - started
+        first_cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        first_cell.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for()
+        seconds["first widget"] = time.monotonic() - started
     finally:
+        browser.close()
         server.terminate()
         try:
             server.wait(timeout=30)

@@ -4,8 +4,10 @@ Chromium is Debian's (/usr/bin/chromium, installed by .ci/run); Playwright's own
 download is not used. Screenshots go to tests/browser/screenshots/ (gitignored).
 
 Every test in tests/browser/ is marked ``browser`` here (so ``-m "not browser"`` deselects
-them even if a file forgets its ``pytestmark``) and put in one pytest-xdist group, so under
-``-n 2 --dist loadgroup`` they all run in one worker and share its server and browser.
+them even if a file forgets its ``pytestmark``) and given one ``xdist_group``: under
+``pytest -n N --dist loadgroup`` they would share one worker, server and browser, but with
+pytest 9.2 + pytest-xdist 3.8 loadgroup does not group (pytest-xdist#1386), so run them in
+one process (``pytest -m browser``), as ``make test`` should.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,6 @@ class Lab:
     token: str
     root: Path
     log: Path
-    sessions_seen: set[str] = field(default_factory=set)
 
     def open_url(self, path: str) -> str:
         return f"{self.url}/lab/tree/{path}?reset&token={self.token}"

@@ -16,6 +16,15 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) course/00_start_here.ipynb
 
+# The fast tier, under a minute: lint, format check and the tests that start no kernel,
+# browser or grading run (new fast tests go in tests/unit/). `make test` runs everything.
+.PHONY: check
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not kernel" \
+		tests/unit tests/test_notebooks.py tests/test_startup.py
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,10 +1,16 @@
-"""Load the course's small CSV data sets (shipped inside the package as mvs_course.data)."""
+"""Load the course's small CSV data sets (shipped inside the package as mvs_course.data).
+
+pandas is imported by :func:`load`, not at import time, so ``available()`` and modules that
+only mention a data set stay cheap to import.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def available() -> list[str]:
@@ -15,6 +21,8 @@ def available() -> list[str]:
 
 def load(name: str) -> pd.DataFrame:
     """Read data set ``name`` (for example ``"sneakers"``) as a DataFrame."""
+    import pandas as pd
+
     path = resources.files("mvs_course.data") / f"{name}.csv"
     if not path.is_file():
         raise FileNotFoundError(

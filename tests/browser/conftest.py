@@ -1,18 +1,27 @@
-"""A JupyterLab server (one per test session, on a copy of the course) and headless chromium.
+"""One JupyterLab server and one headless chromium for every browser test of a session.
 
 Chromium is Debian's (/usr/bin/chromium, installed by .ci/run); Playwright's own browser
 download is not used. Screenshots go to tests/browser/screenshots/ (gitignored).
+
+Every test in tests/browser/ is marked ``browser`` here (so ``-m "not browser"`` deselects
+them even if a file forgets its ``pytestmark``) and given one ``xdist_group``: under
+``pytest -n N --dist loadgroup`` they would share one worker, server and browser, but with
+pytest 9.2 + pytest-xdist 3.8 loadgroup does not group (pytest-xdist#1386), so run them in
+one process (``pytest -m browser``), as ``make test`` should.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +29,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("MVS_CHROMIUM", "/usr/bin/chromium")
-SHOTS = ROOT / "tests" / "browser" / "screenshots"
+SHOTS = HERE / "screenshots"
+TRACKER = (HERE / "tracker.js").read_text(encoding="utf-8")
+LISTENING = re.compile(r"https?://127\.0\.0\.1:(\d+)/")
+# Lessons are found, never listed: every notebook in course/ but the start page (it has its
+# own test), so a new lesson is clicked through without editing tests/browser/.
+START_PAGE = "00_start_here.ipynb"
+LESSONS = sorted(p for p in (ROOT / "course").glob("*.ipynb") if p.name != START_PAGE)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("jupyterlab"))
 
 
 @dataclass
@@ -29,38 +53,34 @@ class Lab:
     url: str
     token: str
     root: Path
-    started: float  # time.monotonic() when the server process was started
-    first_widget: float | None = None  # seconds from server start to the first widget seen
-
-    def saw_widget(self, page) -> float:
-        """Wait for a rendered widget; remember the session's first (server start -> widget)."""
-        page.locator(
-            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .jupyter-widgets"
-        ).first.wait_for()
-        if self.first_widget is None:
-            self.first_widget = time.monotonic() - self.started
-        return self.first_widget
+    log: Path
 
     def open_url(self, path: str) -> str:
         return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
+    def api(self, method: str, path: str) -> object:
+        request = urllib.request.Request(
+            f"{self.url}/api/{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            body = answer.read()
+        return json.loads(body) if body else None
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    def answers(self) -> bool:
+        try:
+            self.api("GET", "status")
+        except (urllib.error.URLError, ConnectionError):
+            return False
+        return True
+
+    def shut_down_kernels(self) -> None:
+        """End every notebook session (and its kernel), so kernels never pile up between tests."""
+        for session in self.api("GET", "sessions"):
+            self.api("DELETE", f"sessions/{session['id']}")
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory) -> Lab:
-    """`jupyter lab` on a free port with a token, serving a throw-away copy of the course."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this on CI)")
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "project"
-    root.mkdir()
-    for folder in ("course", "exercises"):
-        shutil.copytree(ROOT / folder, root / folder)
+def _start_server(base: Path, root: Path) -> tuple[subprocess.Popen, str, str]:
+    """`jupyter lab` on a free port; returns once the server says where it listens."""
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(base / "config"),
@@ -70,12 +90,17 @@ def lab(tmp_path_factory) -> Lab:
         "MVS_NOTES_FILE": str(base / "notes.json"),
         "MVS_PROGRESS_FILE": str(base / "progress.json"),
     }
-    port, token = _free_port(), secrets.token_hex(16)
+    # no news or update prompt: its toast would cover controls at the bottom right
+    settings = base / "settings" / "@jupyterlab" / "apputils-extension"
+    notification = settings / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    token = secrets.token_hex(16)
     command = [
         str(Path(sys.executable).parent / "jupyter"),
         "lab",
         "--no-browser",
-        f"--port={port}",
+        "--port=0",  # the server picks a free port and prints it: no race for the port
         "--ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
@@ -84,30 +109,61 @@ def lab(tmp_path_factory) -> Lab:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    started = time.monotonic()
-    log = (base / "server.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        command, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    log = (base / "server.log").open("w", encoding="utf-8")
+    port = None
+    for line in server.stdout:  # blocks until the server writes: no polling, no sleeping
+        log.write(line)
+        found = LISTENING.search(line)
+        if found:
+            port = found.group(1)
+            break
+    log.flush()
+
+    def copy_rest() -> None:  # keep draining the pipe, or a chatty server would block on it
+        for line in server.stdout:
+            log.write(line)
+            log.flush()
+        log.close()
+
+    threading.Thread(target=copy_rest, daemon=True).start()
+    if port is None:
+        server.wait()
+        pytest.fail(f"jupyter lab exited before listening: {(base / 'server.log').read_text()[-3000:]}")
+    return server, f"http://127.0.0.1:{port}", token
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory) -> Lab:
+    """`jupyter lab` with a token, serving a throw-away copy of the course."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this on CI)")
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "project"
+    root.mkdir()
+    for folder in ("course", "exercises"):
+        shutil.copytree(ROOT / folder, root / folder)
+    server, url, token = _start_server(base, root)
+    lab = Lab(url, token, root, base / "server.log")
     try:
-        for _ in range(300):
-            if server.poll() is not None:
-                pytest.fail(f"jupyter lab exited: {(base / 'server.log').read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("jupyter lab did not answer within 30 s")
-        yield Lab(url, token, root, started)
+        # the address is printed just before the server's loop binds it: poll until it answers
+        deadline = time.monotonic() + 60
+        while not lab.answers():
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"jupyter lab does not answer at {url}: {lab.log.read_text()[-3000:]}")
+            time.sleep(0.02)  # a poll interval, not a wait for readiness
+        yield lab
     finally:
-        shutil.copy(base / "server.log", SHOTS / "server.log") if SHOTS.is_dir() else None
         server.terminate()
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-        log.close()
+            server.wait()
+        if SHOTS.is_dir():
+            shutil.copy(base / "server.log", SHOTS / "server.log")
 
 
 @pytest.fixture(scope="session")
@@ -123,13 +179,52 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One context for the session: JupyterLab's scripts come from its cache after the first page.
+
+    Every page of it records the kernel messages it sends and when their replies have been
+    handled and drawn (tracker.js), so tests wait for "settled", never for a fixed time.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
+    context.add_init_script(TRACKER)
+    context.set_default_timeout(60_000)  # an upper bound for conditions, never a wait by itself
+    yield context
     context.close()
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+@pytest.fixture(scope="session")
+def _shared_page(browser_context):
+    holder: dict = {}
+    yield holder
+    if holder.get("page") and not holder["page"].is_closed():
+        holder["page"].close()
+
+
+@pytest.fixture
+def page(_shared_page, browser_context, request):
+    """One page for all tests: JupyterLab loads once and jlab.open_notebook opens each notebook in it.
+
+    After a failed test the page is thrown away (with every kernel), so the next test starts clean.
+    """
+    if _shared_page.get("page") is None or _shared_page["page"].is_closed():
+        _shared_page["page"] = browser_context.new_page()
+    yield _shared_page["page"]
+    if request.node.stash.get(FAILED, False):
+        _shared_page.pop("page").close()
+        if "lab" in request.fixturenames:
+            request.getfixturevalue("lab").shut_down_kernels()
 
 
 @pytest.fixture(scope="session")

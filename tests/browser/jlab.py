@@ -1,81 +1,111 @@
-"""Small Playwright helpers for JupyterLab 4 notebooks (selectors measured in facts.md)."""
+"""Small Playwright helpers for JupyterLab 4 notebooks (selectors measured in facts.md).
+
+Nothing here waits for a fixed time. Every wait is for a condition in the page, mostly
+``window.__mvs.settled()`` from tracker.js: every request the page sent to the kernel has
+been answered, handled by JupyterLab and drawn. A control "changes nothing visible" only
+when the page settled after using it and the cell's visible result is still the same.
+"""
 
 from __future__ import annotations
 
-import time
-
 from playwright.sync_api import Locator, Page
+
+from .conftest import SHOTS
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 CELLS = f"{PANEL} .jp-Notebook .jp-Cell"
+WIDGET_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.widget-view+json']"
 TYPED = "What is your problem, and what is solving it worth to you?"
+# Upper bounds for conditions (a passing test never waits for them): a loaded 2-core machine
+# needs tens of seconds to start a kernel and import a lesson.
+OPEN_TIMEOUT = 120_000
+RUN_TIMEOUT = 240_000
+REACT_TIMEOUT = 60_000
 
-# The visible result of a widget cell: HTML widgets, Output widgets and images, not the
-# controls themselves (a slider's own readout changing proves nothing about the lesson).
-STATE_JS = """(el) => {
-  const parts = [];
-  el.querySelectorAll('.widget-html-content, .widget-output, img').forEach((n) => {
-    parts.push(n.tagName === 'IMG' ? 'img:' + n.src.length + n.src.slice(-64) : n.innerText);
-  });
-  return parts.join('\\u241e');
+# The notebook `name` is open and current: its kernel answered JupyterLab's first request
+# (more kernel_info requests handled than `before`) and is idle, no dialog is open, and every
+# cell is drawn with a prompt.
+READY_JS = """([name, before]) => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel || document.querySelector('.jp-Dialog')) return false;
+  const tab = document.querySelector('.lm-DockPanel-tabBar .lm-mod-current .lm-TabBar-tabLabel');
+  if (!tab || tab.textContent.trim() !== name) return false;
+  if (window.__mvs.handled('kernel_info_request') <= before) return false;
+  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+  return !!status && status.getAttribute('data-status') === 'idle' && prompts.length > 0
+    && prompts.every((p) => p.textContent.includes('[')) && window.__mvs.settled();
 }"""
 
-DONE_JS = """(allowErrors) => {
+
+# Run All has finished: every code cell ran (or, allowing errors, at least one did and the
+# kernel refused the rest), the page has settled, and every widget output is drawn.
+DONE_JS = """([allowErrors, mark, widgetOutput]) => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  if (!panel) return false;
+  if (!panel || !window.__mvs.settled(mark)) return false;
   const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
   if (status && status.getAttribute('data-status') !== 'idle') return false;
   const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent);
   if (prompts.some((t) => t.includes('*'))) return false;
   const numbered = prompts.filter((t) => /\\[\\d+\\]/.test(t)).length;
-  return allowErrors ? numbered > 0 : numbered === prompts.length;
+  if (!(allowErrors ? numbered > 0 : numbered === prompts.length)) return false;
+  return [...panel.querySelectorAll(widgetOutput)].every((o) => o.querySelector('.jupyter-widgets'));
+}"""
+
+# After using a control: "changed" as soon as the cell's visible result differs, "settled"
+# when the page settled with the result unchanged.
+REACTED_JS = """([cell, before, mark]) => {
+  if (window.__mvs.view(cell) !== before) return 'changed';
+  return window.__mvs.settled(mark) ? 'settled' : false;
 }"""
 
 
-READY_JS = """() => {
-  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  if (!panel) return false;
-  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
-  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-  return status && status.getAttribute('data-status') === 'idle' && prompts.length > 0
-    && prompts.every((p) => p.textContent.includes('['));
-}"""
+def open_notebook(page: Page, lab, path: str) -> None:
+    """Open the notebook at `path` (relative to the server root), kernel idle, every cell drawn.
 
-STARTED_JS = """() => [...document.querySelectorAll(
-  '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
-  .some((p) => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
-
-
-def open_notebook(page: Page, url: str) -> None:
-    """Open a notebook and wait until its kernel is idle and every cell is rendered."""
-    page.goto(url)
-    page.wait_for_function(READY_JS, timeout=60_000)
-    page.wait_for_timeout(500)
+    The first call loads JupyterLab; later calls close the open notebook (shutting down its
+    kernel) and open the next one in the same JupyterLab, which saves a full page load.
+    """
+    in_lab = page.url.startswith(f"{lab.url}/lab") and page.evaluate("!!window.__mvs")
+    before = page.evaluate("window.__mvs.handled('kernel_info_request')") if in_lab else 0
+    if not in_lab:
+        page.goto(lab.open_url(path))
+    else:
+        if page.locator(".jp-NotebookPanel").count():
+            menu(page, "File", "Close and Shut Down Notebook")
+            page.locator(".jp-Dialog .jp-mod-accept").click()
+            page.locator(".jp-NotebookPanel").first.wait_for(state="detached")
+        menu(page, "File", "Open from Path")
+        box = page.locator(".jp-Dialog input")
+        box.fill(path)
+        box.press("Enter")
+    page.wait_for_function(READY_JS, arg=[path.rsplit("/", 1)[-1], before], timeout=OPEN_TIMEOUT)
 
 
 def menu(page: Page, *path: str) -> None:
-    """Click a menu bar entry, then items of the nested menus by their label."""
+    """Click a menu bar entry, then items of the nested menus by their label (once enabled)."""
     page.locator(f".lm-MenuBar-item:has-text('{path[0]}')").click()
     for label in path[1:]:
-        item = page.locator(f".lm-Menu:visible .lm-Menu-item:has-text('{label}')").first
+        item = page.locator(f".lm-Menu:visible .lm-Menu-item:not(.lm-mod-disabled):has-text('{label}')").first
         item.hover()
         item.click()
 
 
-def run_all(page: Page, allow_errors: bool = False, timeout: float = 90) -> None:
-    for _attempt in range(3):
-        menu(page, "Run", "Run All Cells")
-        try:
-            page.wait_for_function(STARTED_JS, timeout=5_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
+def run_all(page: Page, allow_errors: bool = False) -> None:
+    """Run All Cells and wait until every cell ran and every widget is drawn."""
+    mark = page.evaluate("window.__mvs.mark()")
+    menu(page, "Run", "Run All Cells")
     try:
-        page.wait_for_function(DONE_JS, arg=allow_errors, timeout=timeout * 1000)
+        page.wait_for_function(DONE_JS, arg=[allow_errors, mark, WIDGET_OUTPUT], timeout=RUN_TIMEOUT)
     except Exception as error:
         prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
         status = page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
-        raise AssertionError(f"Run All did not finish: kernel {status}, prompts {prompts}") from error
+        pending = page.evaluate("window.__mvs.pending()")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / "run-all-failed.png")
+        raise AssertionError(
+            f"Run All did not finish: kernel {status}, prompts {prompts}, kernel requests pending {pending}"
+        ) from error
 
 
 def widget_cells(page: Page) -> list[Locator]:
@@ -84,16 +114,14 @@ def widget_cells(page: Page) -> list[Locator]:
 
 
 def state(cell: Locator) -> str:
-    return cell.locator(".jp-Cell-outputArea").evaluate(STATE_JS)
+    return cell.evaluate("(cell) => window.__mvs.view(cell)")
 
 
-def wait_change(cell: Locator, before: str, timeout: float = 5) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if state(cell) != before:
-            return True
-        time.sleep(0.05)
-    return False
+def reacted(page: Page, cell: Locator, before: str, mark: int) -> bool:
+    """Wait until the cell's visible result changed (True) or the page settled without (False)."""
+    handle = cell.element_handle()
+    outcome = page.wait_for_function(REACTED_JS, arg=[handle, before, mark], timeout=REACT_TIMEOUT)
+    return outcome.json_value() == "changed"
 
 
 BRIEF_KINDS = ("slider", "dropdown", "button")  # must visibly act somewhere in every lesson using them
@@ -104,15 +132,15 @@ def operate(page: Page, cell: Locator) -> dict[str, list[bool]]:
 
     A control gets a few tries (a slider: one step, then its ends; a dropdown: each other
     option; a text box: emptied or filled, then the widget's own visible text typed back)
-    before it counts as no change.
+    before it counts as no change. Each try waits for the kernel's answer to be drawn.
     """
     seen: dict[str, list[bool]] = {}
 
     def attempt(kind: str, *actions) -> None:
         for action in actions:
-            before = state(cell)
+            before, mark = state(cell), page.evaluate("window.__mvs.mark()")
             action()
-            if wait_change(cell, before, timeout=1):
+            if reacted(page, cell, before, mark):
                 seen.setdefault(kind, []).append(True)
                 return
         seen.setdefault(kind, []).append(False)

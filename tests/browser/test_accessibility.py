@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import ROOT
+from .conftest import LESSONS
 from .jlab import PANEL, accessibility_problems, menu, open_notebook, run_all
 
-pytestmark = pytest.mark.browser
-LESSON = sorted(p for p in (ROOT / "course").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))[0]
+# the first lesson with a sorter, else the first lesson: found, never named
+LESSON = next((p for p in LESSONS if "_sorter()" in p.read_text(encoding="utf-8")), LESSONS[0])
+# the theme is in force once its attribute flipped and no colour transition is still running
+THEMED_JS = """(light) => document.body.dataset.jpThemeLight === String(light)
+  && document.getAnimations().every((a) => a.playState !== 'running')"""
 
 CONTRAST_JS = """(els) => {
   const rgba = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
@@ -41,14 +42,12 @@ def low_contrast(page) -> list:
 
 
 def test_named_controls_and_readable_light_and_dark_themes(lab, page, shots):
-    open_notebook(page, lab.open_url(f"course/{LESSON.name}"))
+    open_notebook(page, lab, f"course/{LESSON.name}")
     run_all(page)
-    lab.saw_widget(page)
     assert accessibility_problems(page) == {}
     assert low_contrast(page) == [], "low contrast in the light theme"
     menu(page, "Settings", "Theme", "JupyterLab Dark")
-    page.wait_for_selector("body[data-jp-theme-light='false']", state="attached")
-    page.wait_for_timeout(500)
+    page.wait_for_function(THEMED_JS, arg=False)
     try:
         sorter = page.locator(f"{PANEL} .mvs-sorter").first
         target = sorter if sorter.count() else page.locator(f"{PANEL} .jupyter-widgets").first
@@ -57,4 +56,4 @@ def test_named_controls_and_readable_light_and_dark_themes(lab, page, shots):
         assert low_contrast(page) == [], "low contrast in the dark theme"
     finally:
         menu(page, "Settings", "Theme", "JupyterLab Light")
-        page.wait_for_selector("body[data-jp-theme-light='true']", state="attached")
+        page.wait_for_function(THEMED_JS, arg=True)

@@ -1,0 +1,35 @@
+"""The start page's first widget loads only what it needs (see benchmarks/first_widget.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+START = ROOT / "course" / "00_start_here.ipynb"
+# Heavy imports a first widget does not need: notebook validation (jsonschema pulls in
+# rfc3987_syntax, about a second alone), data frames, notebook execution and grading.
+NOT_NEEDED = ("nbformat", "jsonschema", "rfc3987_syntax", "pandas", "nbclient", "nbgrader")
+
+
+def test_first_code_cell_of_the_start_page_imports_nothing_heavy():
+    first = next(c for c in nbformat.read(START, as_version=4).cells if c.cell_type == "code")
+    probe = (
+        "import json, sys\n"
+        f"exec(compile({first.source!r}, 'first cell', 'exec'))\n"
+        f"print(json.dumps([m for m in {NOT_NEEDED!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"the start page's first cell imports {loaded}; import them where they are used"
+
+
+def test_datasets_list_without_pandas():
+    probe = "import sys, mvs_course.datasets as d; d.available(); print('pandas' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr

@@ -137,7 +137,7 @@ RUNNER = textwrap.dedent(
     import json, sys
     from pathlib import Path
     import nbformat
-    from nbclient import NotebookClient
+    from mvs_course.nbexec import NotebookClient
     import mvs_course
     report = {"package": mvs_course.__file__, "errors": {}}
     try:

@@ -21,10 +21,3 @@ def test_names_are_listed_and_unknown_names_fail_plainly():
     assert set(package.__all__) <= set(dir(package))
     with pytest.raises(AttributeError, match="no attribute 'no_such_widget'"):
         package.no_such_widget  # noqa: B018
-
-
-def test_notepad_stays_the_function_after_its_module_is_imported():
-    importlib.import_module("mvs_course.widgets.notepad")
-    from mvs_course.widgets import notepad
-
-    assert callable(notepad) and notepad.__name__ == "notepad"

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from mvs_course.nbexec import NotebookClient
 
 
 def rerun_notebook(path: Path, timeout: int = 30) -> None:

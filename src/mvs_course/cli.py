@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
             name,
             help=help,
             description=help[0].upper() + help[1:] + ".",
-            parents=[where],
+            parents=[] if name in NO_COURSE_DIR else [where],
             epilog=EXIT_CODES,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -248,6 +248,9 @@ def _student_edition(args: argparse.Namespace) -> None:
     print(f"student edition: {edition.files} files in {edition.path} (git repository, no leaks found)")
 
 
+# Commands that never use a course directory: init takes its folder as DIR, build and
+# student-edition work on the repository. They refuse --course-dir instead of ignoring it.
+NO_COURSE_DIR = ("init", "build", "student-edition")
 PROJECT_COMMANDS = {"init": _init, "build": _build, "release": _release, "student-edition": _student_edition}
 COURSE_COMMANDS = {
     "collect": _collect,
@@ -260,6 +263,9 @@ COURSE_COMMANDS = {
 
 def run(args: argparse.Namespace) -> int:
     """Run one parsed command; CourseError propagates."""
+    if args.command in NO_COURSE_DIR and hasattr(args, "course_dir"):
+        hint = " (the folder to set up is its DIR argument)" if args.command == "init" else ""
+        raise CourseError(f"{args.command} does not take --course-dir{hint}")
     if args.command in PROJECT_COMMANDS:
         return PROJECT_COMMANDS[args.command](args) or 0
     from .grading.course import open_course

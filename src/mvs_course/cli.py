@@ -18,10 +18,11 @@ assignments, collect and grade submissions, write feedback and reports."""
 EXIT_CODES = """\
 exit codes:
   0    the command did its job (a grading batch with failed submissions included:
-       they are listed, and score zero); also when the output is cut short by `| head`
+       they are listed, and score zero; a collect that placed some files and listed
+       the others); also when the output is cut short by `| head`
   1    an unexpected error in mvs-course (a bug: please report it)
   2    a problem to fix on your side: wrong arguments, unknown assignment, no course
-       directory, nothing to grade, the sandbox unavailable, ...
+       directory, nothing to grade, nothing collected, the sandbox unavailable, ...
   130  interrupted (Ctrl-C)
 
 course directory: grading commands work in --course-dir, else $MVS_COURSE_DIR, else the
@@ -168,6 +169,8 @@ def _collect(course, args: argparse.Namespace) -> None:
     more = {"roster": args.roster} if args.roster else {}
     report = collect(course, args.assignment, args.inputs, student=args.student, **more)
     print("\n".join(report.lines(course.course_dir)))
+    if report.unplaced and not (report.placed or report.unchanged or report.older or report.skipped):
+        raise CourseError("nothing was collected: fix the files listed as NOT PLACED and run collect again")
 
 
 def _grade(course, args: argparse.Namespace) -> None:

@@ -125,3 +125,15 @@ def test_commands_without_a_course_dir_refuse_the_option(command, tmp_path, caps
     assert cli.main(["--course-dir", str(tmp_path / "x"), *args]) == 2
     assert f"{command[0]} does not take --course-dir" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_collect_that_places_nothing_exits_2(tmp_path, capsys):
+    """A script running `collect ... && grade ...` stops when not one file could be collected;
+    the report still lists each file with its reason."""
+    course = tmp_path / "grading"
+    assert cli.main(["init", str(course)]) == 0
+    named = tmp_path / "ana__01_buyer_vs_seller.ipynb"
+    code = cli.main(["--course-dir", str(course), "collect", "01_buyer_vs_seller", str(named)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "NOT PLACED" in captured.out and "nothing was collected" in captured.err

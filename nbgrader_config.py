@@ -41,8 +41,6 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "mvs_course.grading.preprocessors.checkmetadata.CheckCellMetadata",
 ]
-# What student code may use without paying its import: warm in the sandbox before any cell.
-c.SandboxedExecute.preload = ["pandas", "numpy", "mvs_course.datasets"]
 
 # Feedback pages, whichever tool writes them (nbgrader generate_feedback, the formgrader's
 # Generate Feedback button, mvs-course feedback): hidden tests removed, a failed hidden test told

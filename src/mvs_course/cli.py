@@ -18,10 +18,11 @@ assignments, collect and grade submissions, write feedback and reports."""
 EXIT_CODES = """\
 exit codes:
   0    the command did its job (a grading batch with failed submissions included:
-       they are listed, and score zero); also when the output is cut short by `| head`
+       they are listed, and score zero; a collect that placed some files and listed
+       the others); also when the output is cut short by `| head`
   1    an unexpected error in mvs-course (a bug: please report it)
   2    a problem to fix on your side: wrong arguments, unknown assignment, no course
-       directory, nothing to grade, the sandbox unavailable, ...
+       directory, nothing to grade, nothing collected, the sandbox unavailable, ...
   130  interrupted (Ctrl-C)
 
 course directory: grading commands work in --course-dir, else $MVS_COURSE_DIR, else the
@@ -63,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
             name,
             help=help,
             description=help[0].upper() + help[1:] + ".",
-            parents=[where],
+            parents=[] if name in NO_COURSE_DIR else [where],
             epilog=EXIT_CODES,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -168,6 +169,8 @@ def _collect(course, args: argparse.Namespace) -> None:
     more = {"roster": args.roster} if args.roster else {}
     report = collect(course, args.assignment, args.inputs, student=args.student, **more)
     print("\n".join(report.lines(course.course_dir)))
+    if report.unplaced and not (report.placed or report.unchanged or report.older or report.skipped):
+        raise CourseError("nothing was collected: fix the files listed as NOT PLACED and run collect again")
 
 
 def _grade(course, args: argparse.Namespace) -> None:
@@ -248,6 +251,9 @@ def _student_edition(args: argparse.Namespace) -> None:
     print(f"student edition: {edition.files} files in {edition.path} (git repository, no leaks found)")
 
 
+# Commands that never use a course directory: init takes its folder as DIR, build and
+# student-edition work on the repository. They refuse --course-dir instead of ignoring it.
+NO_COURSE_DIR = ("init", "build", "student-edition")
 PROJECT_COMMANDS = {"init": _init, "build": _build, "release": _release, "student-edition": _student_edition}
 COURSE_COMMANDS = {
     "collect": _collect,
@@ -260,6 +266,9 @@ COURSE_COMMANDS = {
 
 def run(args: argparse.Namespace) -> int:
     """Run one parsed command; CourseError propagates."""
+    if args.command in NO_COURSE_DIR and hasattr(args, "course_dir"):
+        hint = " (the folder to set up is its DIR argument)" if args.command == "init" else ""
+        raise CourseError(f"{args.command} does not take --course-dir{hint}")
     if args.command in PROJECT_COMMANDS:
         return PROJECT_COMMANDS[args.command](args) or 0
     from .grading.course import open_course

@@ -173,6 +173,16 @@ def quarterly_attainment(deals: pd.DataFrame, quotas: pd.DataFrame) -> pd.DataFr
     return out.sort_values(["seller", "quarter"]).reset_index(drop=True)
 """
 
+QUARTERLY_PERIODS = """
+def quarterly_attainment(deals: pd.DataFrame, quotas: pd.DataFrame) -> pd.DataFrame:
+    quarter = pd.to_datetime(deals["date"]).dt.to_period("Q")  # pandas Periods, printed 2026Q1
+    table = deals.assign(quarter=quarter).groupby(["seller", "quarter"], as_index=False)["value"].sum()
+    table = table.rename(columns={"value": "closed"})
+    table["quota"] = table["seller"].map(quotas.set_index("seller")["monthly_quota"] * 3)
+    table["attainment"] = (table["closed"] / table["quota"]).round(2)
+    return table.sort_values(["seller", "quarter"]).reset_index(drop=True)
+"""
+
 SLA_MEANS = """
 def sla_compliance(weeks: pd.DataFrame, promise: dict) -> dict:
     marketing = (weeks["leads"] >= promise["min_leads"]) & (
@@ -427,7 +437,7 @@ ALTERNATIVES = {
         CONVERSION_FROM_DICT,
     ],
     "monthly": [MONTHLY_GROUPBY_MERGE, MONTHLY_DICT_LOOP, MONTHLY_PIVOT_FLOATS, MONTHLY_STRFTIME_HELPER],
-    "quarterly": [QUARTERLY_GROUPBY_MERGE, QUARTERLY_BY_HAND, QUARTERLY_FROM_MONTHS],
+    "quarterly": [QUARTERLY_GROUPBY_MERGE, QUARTERLY_BY_HAND, QUARTERLY_FROM_MONTHS, QUARTERLY_PERIODS],
     "sla": [SLA_MEANS, SLA_LOOP, SLA_QUERY_LEN, SLA_HELPERS],
     "tactics": [TACTICS_LITERAL, TACTICS_LOOP, TACTICS_FROMKEYS],
     "pools": [POOLS_VECTORISED, POOLS_LOOP, POOLS_NUMPY_QUERY, POOLS_CROSSTAB, POOLS_FLOATS],

@@ -76,6 +76,20 @@ def stale_records(crm: pd.DataFrame, today: str, days: int) -> list:
     return list(crm["record"][too_old].sort_values())
 """
 
+CRM_HEALTH_NUMPY_ARRAYS = """
+import numpy as np
+
+
+def completeness(crm: pd.DataFrame) -> dict:
+    filled = crm[FIELDS].fillna("").astype(str).apply(lambda column: column.str.strip() != "")
+    return dict(zip(FIELDS, np.round(filled.to_numpy().mean(axis=0), 2)))  # numpy.float64 values
+
+
+def stale_records(crm: pd.DataFrame, today: str, days: int) -> list:
+    age = (np.datetime64(today) - crm["last_update"].to_numpy(dtype="datetime64[D]")).astype(int)
+    return np.sort(crm["record"].to_numpy()[age >= days])  # a numpy array, sorted
+"""
+
 USEFUL_VECTORISED = """
 def useful_share(crm: pd.DataFrame, min_words: int = 6) -> float:
     words = crm["note"].fillna("").str.split().str.len()
@@ -321,6 +335,16 @@ def missing_core_terms(core_terms: list, text: str) -> list:
     return sorted([term for term in core_terms if term.lower() not in lowered])
 """
 
+INTERNAL_NUMPY_ARRAY = """
+import numpy as np
+
+
+def missing_core_terms(core_terms: list, text: str) -> list:
+    terms = np.array(core_terms, dtype=object)
+    found = np.array([term.lower() in text.lower() for term in core_terms], dtype=bool)
+    return np.sort(terms[~found]) if len(terms) else []  # a numpy array of str
+"""
+
 INTERNAL_LOOP = """
 def missing_core_terms(core_terms: list, text: str) -> list:
     missing = []
@@ -360,6 +384,7 @@ ALTERNATIVES = {
         CRM_HEALTH_PLAIN_PYTHON,
         CRM_HEALTH_REGEX_CUTOFF,
         CRM_HEALTH_NUMPY_TYPES,
+        CRM_HEALTH_NUMPY_ARRAYS,
     ],
     "useful": [USEFUL_VECTORISED, USEFUL_LOOP, USEFUL_REGEX, USEFUL_APPLY_NUMPY],
     "by_segment": [
@@ -383,5 +408,6 @@ ALTERNATIVES = {
         INTERNAL_REGEX,
         INTERNAL_PANDAS,
         INTERNAL_CASELESS_SORT,
+        INTERNAL_NUMPY_ARRAY,
     ],
 }

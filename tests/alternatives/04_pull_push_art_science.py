@@ -367,6 +367,21 @@ def responsible_for(stage: str) -> str:
     return owners[key]
 """
 
+QUALIFY_OWN_ERROR = """
+class UnknownStage(ValueError):
+    \"\"\"A stage name article 003 does not use.\"\"\"
+
+
+OWNER = {"generate leads": "marketing", "qualify": "sales", "convert": "sales"}
+
+
+def responsible_for(stage: str) -> str:
+    try:
+        return OWNER[stage.strip().lower()]
+    except KeyError:
+        raise UnknownStage(f"no such stage: {stage!r}") from None
+"""
+
 QUALIFY_IF_CHAIN = """
 def responsible_for(stage: str) -> str:
     if not isinstance(stage, str):
@@ -418,5 +433,12 @@ ALTERNATIVES = {
     "channels": [CHANNELS_SET_INDEX, CHANNELS_ROWS, CHANNELS_EVAL_ASSIGN, CHANNELS_NUMPY],
     "art_science": [ART_SCIENCE_LITERAL, ART_SCIENCE_FILL_IN, ART_SCIENCE_UPDATE],
     "horizon": [HORIZON_FILTER_CUMSUM, HORIZON_LOOP, HORIZON_HEAD_NUMPY, HORIZON_HELPER, HORIZON_FLOAT_WEEK],
-    "qualify": [QUALIFY_DICT, QUALIFY_IF_CHAIN, QUALIFY_MATCH, QUALIFY_SERIES_LOOKUP, QUALIFY_PLAIN],
+    "qualify": [
+        QUALIFY_DICT,
+        QUALIFY_IF_CHAIN,
+        QUALIFY_MATCH,
+        QUALIFY_SERIES_LOOKUP,
+        QUALIFY_PLAIN,
+        QUALIFY_OWN_ERROR,
+    ],
 }

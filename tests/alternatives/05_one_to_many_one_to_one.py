@@ -170,6 +170,18 @@ def top_interests(activity: pd.DataFrame, prospect: str, n: int) -> list:
     return ranked["topic"].head(n).tolist()
 """
 
+RESEARCH_INDEX = """
+def mention_counts(posts: pd.Series, keywords: list) -> dict:
+    lowered = posts.fillna("").str.lower()
+    return {kw: lowered.str.contains(kw.lower(), regex=False).sum() for kw in keywords}  # numpy ints
+
+
+def top_interests(activity: pd.DataFrame, prospect: str, n: int) -> list:
+    totals = activity.loc[activity["prospect"] == prospect].groupby("topic")["visits"].sum()
+    totals = totals.sort_index().sort_values(ascending=False, kind="stable")  # ties stay alphabetical
+    return totals.index[:n]  # a pandas Index of topics
+"""
+
 RESEARCH_PLAIN_PYTHON = """
 def mention_counts(posts: pd.Series, keywords: list) -> dict:
     counts = {}
@@ -463,7 +475,13 @@ ALTERNATIVES = {
     "mode": [MODE_LITERAL, MODE_FILL_IN, MODE_TUPLES],
     "org": [ORG_WHILE, ORG_RECURSIVE, ORG_CHAIN_LIST, ORG_NUMPY_BOOL],
     "segments": [SEGMENTS_TRANSFORM, SEGMENTS_LOOP, SEGMENTS_MAP_MEANS, SEGMENTS_MERGE_NUMPY],
-    "research": [RESEARCH_STR_CONTAINS, RESEARCH_PLAIN_PYTHON, RESEARCH_NUMPY_COUNTS, RESEARCH_APPLY_COUNTER],
+    "research": [
+        RESEARCH_STR_CONTAINS,
+        RESEARCH_PLAIN_PYTHON,
+        RESEARCH_NUMPY_COUNTS,
+        RESEARCH_APPLY_COUNTER,
+        RESEARCH_INDEX,
+    ],
     "margin": [MARGIN_HELPERS, MARGIN_STEPS, MARGIN_NUMPY, MARGIN_DECIMAL],
     "tco": [TCO_ROWS_MIN, TCO_APPLY_IDXMIN, TCO_RECORDS_LOOP, TCO_VECTORISED, TCO_LAST_OF_TIES],
     "risks": [RISKS_COMPREHENSION, RISKS_SETS, RISKS_LOOP, RISKS_PANDAS],

@@ -111,3 +111,29 @@ def test_build_check_exits_0_when_up_to_date(monkeypatch, capsys):
     _fake_build(monkeypatch, ["Everything is up to date."])
     assert cli.main(["build", "--check"]) == 0
     assert capsys.readouterr().out == "Everything is up to date.\n"
+
+
+@pytest.mark.parametrize("command", [["init", "DIR"], ["build"], ["student-edition", "OUT"]])
+def test_commands_without_a_course_dir_refuse_the_option(command, tmp_path, capsys):
+    """init takes its folder as DIR, build and student-edition work on the repository: a
+    --course-dir there would be ignored in silence, so it is an error wherever it is written."""
+    args = [str(tmp_path / a) if a.isupper() else a for a in command]
+    assert "--course-dir" not in _subparsers(cli._parser())[command[0]].format_usage()
+    with pytest.raises(SystemExit) as done:
+        cli.main([*args, "--course-dir", str(tmp_path / "x")])
+    assert done.value.code == 2
+    assert cli.main(["--course-dir", str(tmp_path / "x"), *args]) == 2
+    assert f"{command[0]} does not take --course-dir" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_collect_that_places_nothing_exits_2(tmp_path, capsys):
+    """A script running `collect ... && grade ...` stops when not one file could be collected;
+    the report still lists each file with its reason."""
+    course = tmp_path / "grading"
+    assert cli.main(["init", str(course)]) == 0
+    named = tmp_path / "ana__01_buyer_vs_seller.ipynb"
+    code = cli.main(["--course-dir", str(course), "collect", "01_buyer_vs_seller", str(named)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "NOT PLACED" in captured.out and "nothing was collected" in captured.err

@@ -153,12 +153,15 @@ class RepairMetadata(NbGraderPreprocessor):
             wanted = source["grade"] or (source["locked"] and source["cell_type"] == "code")
             if grade_id in present or not wanted or source["solution"]:
                 continue
-            # after the nearest earlier instructor cell still in the notebook, else at the top
-            where = 0
-            for index, cell in enumerate(nb.cells):
-                other = nbmeta.grade_id(cell)
-                if other in sources and sources[other]["position"] < source["position"]:
-                    where = index + 1
+            # where it stood: before the next instructor cell still in the notebook (cells the
+            # release put between, like a check cell, stay before it), else after the last one
+            later = [
+                index
+                for index, cell in enumerate(nb.cells)
+                if nbmeta.grade_id(cell) in sources
+                and sources[nbmeta.grade_id(cell)]["position"] > source["position"]
+            ]
+            where = min(later) if later else len(nb.cells)
             if source["grade"]:
                 new = nbformat.from_dict(transform(_Record(grade_id, source), source["points"] or 0.0))
                 new["metadata"]["nbgrader"]["schema_version"] = nbmeta.SCHEMA_VERSION

@@ -84,7 +84,24 @@ def encode(value: Any, depth: int = 0) -> dict:
         return {"t": "set", "v": [encode(x, d) for x in value]}
     if isinstance(value, dict):
         return {"t": "dict", "v": [[encode(k, d), encode(v, d)] for k, v in value.items()]}
-    return _encode_library(value, d)
+    return _encode_other(value, d)
+
+
+def _encode_other(value: Any, depth: int) -> dict:
+    """Numbers and dates of the standard library, then numpy and pandas."""
+    import datetime
+    import decimal
+    import fractions
+
+    if isinstance(value, decimal.Decimal):
+        return {"t": "decimal", "v": str(value)}
+    if isinstance(value, fractions.Fraction):
+        return {"t": "fraction", "v": [str(value.numerator), str(value.denominator)]}
+    if type(value) in (datetime.datetime, datetime.date, datetime.time):
+        return {"t": type(value).__name__, "v": value.isoformat()}
+    if type(value) is datetime.timedelta:
+        return {"t": "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    return _encode_library(value, depth)
 
 
 def _encode_library(value: Any, depth: int) -> dict:
@@ -107,13 +124,29 @@ def _encode_library(value: Any, depth: int) -> dict:
                 "index": _encode_index(value.index, depth),
                 "data": _encode_column(value, depth),
             }
+        if isinstance(value, pd.Index) and not isinstance(value, pd.MultiIndex):
+            return {"t": "index", **_encode_index(value, depth)}
         if isinstance(value, pd.Timestamp):
             return {"t": "timestamp", "v": value.isoformat()}
+        if isinstance(value, pd.Timedelta):
+            return {"t": "pdtimedelta", "v": str(value.value)}
         if value is pd.NA:
             return {"t": "pdna"}
     if np is not None and isinstance(value, np.generic):
         if isinstance(value, np.bool_ | np.integer | np.floating):
             return {"t": "np", "dtype": str(value.dtype), "v": encode(value.item(), depth)}
+        if isinstance(value, np.str_ | np.bytes_ | np.complexfloating):  # as the plain type
+            return encode(value.item(), depth)
+    if np is not None and isinstance(value, np.ndarray):
+        dtype = "str" if value.dtype.kind == "U" else str(value.dtype)
+        if dtype not in _DTYPES or value.ndim > 8:
+            raise CodecError(f"a numpy array of {value.dtype} cannot be checked by the grader")
+        return {
+            "t": "ndarray",
+            "dtype": dtype,
+            "shape": [int(n) for n in value.shape],
+            "v": [encode(x, depth) for x in value.ravel().tolist()],
+        }
     raise CodecError(f"a value of type {type(value).__name__} cannot be checked by the grader")
 
 
@@ -174,7 +207,23 @@ def _decode(tree: Any, depth: int, budget: Budget) -> Any:
                 out[key] = _decode(x, d, budget)
                 budget.spend()
             return out
-        if t in ("np", "df", "series", "timestamp", "pdna"):
+        if t == "decimal":
+            import decimal
+
+            return decimal.Decimal(str(v)[:1000])
+        if t == "fraction":
+            import fractions
+
+            return fractions.Fraction(int(str(v[0])), int(str(v[1])))
+        if t in ("datetime", "date", "time"):
+            import datetime
+
+            return getattr(datetime, t).fromisoformat(str(v)[:100])
+        if t == "timedelta":
+            import datetime
+
+            return datetime.timedelta(days=int(v[0]), seconds=int(v[1]), microseconds=int(v[2]))
+        if t in ("np", "df", "series", "timestamp", "pdna", "ndarray", "index", "pdtimedelta"):
             return _decode_library(tree, d, budget)
     except CodecError:
         raise
@@ -215,6 +264,20 @@ def _decode_library(tree: dict, depth: int, budget: Budget) -> Any:
         if dtype not in _DTYPES or dtype in ("object", "str", "string", "category"):
             raise CodecError(f"unsupported numpy scalar {dtype}")
         return np.dtype(dtype).type(_decode(tree["v"], depth, budget))
+    if t == "ndarray":
+        dtype, shape = str(tree["dtype"]), [int(n) for n in _as_list(tree["shape"])]
+        if dtype not in _DTYPES or dtype in ("category", "string", "boolean", "Int64", "Int32", "Float64"):
+            raise CodecError(f"unsupported numpy array of {dtype}")
+        values = _decode_values(tree, depth, budget)
+        array = np.array(values, dtype=object if dtype == "object" else dtype)
+        if dtype == "object" and array.ndim != 1 and len(values) == math.prod(shape):
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+        return array.reshape(shape)
+    if t == "index":
+        return _decode_index(tree, depth, budget)
+    if t == "pdtimedelta":
+        return pd.Timedelta(int(str(tree["v"])), unit="ns")
     if t == "timestamp":
         return pd.Timestamp(str(tree["v"]))
     if t == "pdna":

@@ -565,6 +565,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             spec["uid"], spec["gid"] = isolation.sandbox_ids()
         spec["hide_dirs"], spec["hide_files"] = self._hidden(info["db_url"])
         spec["private_roots"] = self._private_roots()
+        spec["preload"] = list(self.preload)
         run = _Run(self, spec, answer_names(sources), self.cell_timeout())
         started = time.monotonic()
         run.start()

@@ -23,6 +23,8 @@ import sys
 import traceback
 from typing import Any
 
+import IPython.core.interactiveshell  # noqa: F401 - imported where the worker is warmed up
+
 from .codec import CodecError, decode, encode, recv_msg, send_msg
 
 # what nbgrader sets in its kernels' environment while autograding; and matplotlib's inline
@@ -33,12 +35,6 @@ ENVIRONMENT = {
 }
 MAX_OUTPUTS = 1000  # outputs of one cell or call sent back (more are counted, not sent)
 _SKIP_FRAMES = ("mvs_course/grading/sandbox", "IPython/core/interactiveshell.py")
-
-
-def warm() -> None:
-    """Import what every submission needs (called once in the warm parent, before forks)."""
-    import IPython.core.interactiveshell  # noqa: F401
-    import IPython.display  # noqa: F401
 
 
 class Outputs:

@@ -4,7 +4,7 @@ Started once per grading process as a warm *zygote*: it imports pandas, numpy an
 package, then waits on a control socket. For each submission the grader sends a spawn request
 with one end of a fresh socketpair; the zygote forks a child that isolates itself (new session,
 namespaces, rlimits, unprivileged user) before it reads any student code, then serves requests
-on that socket (``session.serve``): run a cell, get a global, call a function, set a global.
+on that socket: run a cell, get a global, call a function, set a global.
 Nothing here is trusted by the grader: every reply is only data.
 """
 
@@ -16,7 +16,7 @@ import socket
 import sys
 import traceback
 
-from . import isolation, session
+from . import isolation
 from .codec import send_msg
 from .session import serve  # noqa: F401 - the code that runs cells (a submission's IPython shell)
 
@@ -71,7 +71,10 @@ def zygote(control_fd: int) -> None:
 
     import mvs_course.datasets  # noqa: F401
 
-    session.warm()
+    try:
+        import IPython.core.inputtransformer2  # noqa: F401
+    except ImportError:
+        pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     # orphaned workers stay our descendants, so killing the grader's process tree reaches them;
     # and we die with the grader

@@ -19,7 +19,6 @@ from traitlets.config import Config, PyFileConfigLoader
 
 from mvs_course.grading.feedback import feedback
 
-
 NBGRADER_AUTOGRADE = [
     "--Autograde.sanitize_preprocessors=['nbgrader.preprocessors.ClearOutput', "
     "'nbgrader.preprocessors.DeduplicateIds', 'nbgrader.preprocessors.OverwriteKernelspec', "

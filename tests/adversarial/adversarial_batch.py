@@ -19,7 +19,7 @@ from hostile_cases import ASSIGNMENT, CASES, NOTEBOOK, Ctx
 from nbgrader.api import Gradebook, MissingEntry
 
 from mvs_course.grading.course import Course
-from mvs_course.grading.grade import FAILED, grade
+from mvs_course.grading.grade import FAILED, grade, isolation_line
 from mvs_course.grading.release import release
 from mvs_course.grading.sandbox import isolation_level
 
@@ -110,6 +110,7 @@ LIMITS = {"total_seconds": 40, "cpu_seconds": 3}
 def grade_in_sandbox(course: Course, students: list[str]) -> dict[str, dict]:
     """Grade ``students`` as ``mvs-course grade`` does; each outcome from its GradeResult."""
     extra = {"SandboxedExecute": {"limits": LIMITS}}
+    banner = isolation_line(course)  # what `mvs-course grade` prints first
     results = grade(course, ASSIGNMENT, students, timeout=TIMEOUT, extra_config=extra)
     return {
         r.student: {
@@ -119,7 +120,7 @@ def grade_in_sandbox(course: Course, students: list[str]) -> dict[str, dict]:
             "isolation": r.isolation,
             "seconds": r.seconds,
             "status": r.status,
-            "log": r.message,
+            "log": f"{banner}\n{r.message}",
         }
         for r in results
     }

@@ -19,20 +19,39 @@ from traitlets.config import Config, PyFileConfigLoader
 
 from mvs_course.grading.feedback import feedback
 
+NBGRADER_AUTOGRADE = [
+    "--Autograde.sanitize_preprocessors=['nbgrader.preprocessors.ClearOutput', "
+    "'nbgrader.preprocessors.DeduplicateIds', 'nbgrader.preprocessors.OverwriteKernelspec', "
+    "'nbgrader.preprocessors.OverwriteCells', 'nbgrader.preprocessors.CheckCellMetadata']",
+    "--Autograde.autograde_preprocessors=['nbgrader.preprocessors.Execute', "
+    "'nbgrader.preprocessors.IgnorePattern', 'nbconvert.preprocessors.ClearMetadataPreprocessor', "
+    "'nbgrader.preprocessors.LimitOutput', 'nbgrader.preprocessors.SaveAutoGrades', "
+    "'nbgrader.preprocessors.AssignLatePenalties', 'nbgrader.preprocessors.CheckCellMetadata']",
+    "--KernelManager.shutdown_wait_time=0.5",
+]
+
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """The same autograded submission's page from nbgrader's default list, plain nbgrader with
-    the repo's config, and the grading API."""
+    """The same submission's page from nbgrader's defaults (graded in a plain kernel, nbgrader's
+    feedback list), plain nbgrader with the repo's config, and the grading API (both graded in
+    the sandbox, as the repo's config says)."""
     built = fc.build(tmp_path_factory.mktemp("feedback"))
     course = built.course()
-    out = {}
+    graded = built.course_dir / "autograded" / built.student / fc.ASSIGNMENT
+    out = {"sandboxed": nbformat.read(graded / fc.NOTEBOOK, as_version=4)}
+    kept = shutil.copytree(graded, built.course_dir / "sandboxed")
+    built.nbgrader("autograde", fc.ASSIGNMENT, "--force", *NBGRADER_AUTOGRADE)  # same scores
     out["default"] = built.nbgrader_default_feedback()
+    shutil.rmtree(graded)
+    kept.rename(graded)
     built.nbgrader("generate_feedback", fc.ASSIGNMENT, "--force")
     out["plain"] = shutil.copy(built.page(), built.course_dir / "plain.html")
     (out["api"],) = feedback(course, fc.ASSIGNMENT)[built.student]
+    sandboxed = out.pop("sandboxed")
     texts = {name: fc.visible_text(path) for name, path in out.items()}
     return texts | {
+        "sandboxed": sandboxed,
         "files": out,
         "autograded": built.course_dir / "autograded" / built.student / fc.ASSIGNMENT,
         "built": built,
@@ -50,6 +69,14 @@ LEAKS = [
 
 def test_nbgraders_default_list_leaks_what_the_tests_look_for(pages):
     assert [leak for leak in LEAKS if leak in pages["default"]] == LEAKS
+
+
+def test_the_sandbox_keeps_nothing_shown_while_hidden_tests_run(pages):
+    """Graded in the sandbox, the notebook itself holds nothing the student's code printed or
+    displayed during the hidden tests (the visible outputs of other cells stay)."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in pages["sandboxed"].cells}
+    text = str(cells["test_tie"].outputs) + str(cells["test_bare"].outputs)
+    assert fc.PRINT_MARKER not in text and fc.DISPLAY_MARKER not in text
 
 
 @pytest.mark.parametrize("tool", ["plain", "api"])

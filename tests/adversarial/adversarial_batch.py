@@ -1,4 +1,6 @@
-"""One class graded once per session: honest students plus every hostile case, in the sandbox.
+"""One class graded once per session: honest students plus every hostile case, in the sandbox,
+through the same ``grade`` as ``mvs-course grade`` (the course's nbgrader_config.py, one tamper
+detection); the honest students' clean run in plain nbgrader kernels.
 
 (Not a conftest.py: tests/conftest.py is imported as ``conftest`` by other test modules.)
 """
@@ -6,10 +8,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +19,9 @@ from hostile_cases import ASSIGNMENT, CASES, NOTEBOOK, Ctx
 from nbgrader.api import Gradebook, MissingEntry
 
 from mvs_course.grading.course import Course
-from mvs_course.grading.grade import grade
+from mvs_course.grading.grade import FAILED, grade, isolation_line
 from mvs_course.grading.release import release
-from mvs_course.grading.sandbox import check_submission, isolation_level, sandbox_config, student_report
+from mvs_course.grading.sandbox import isolation_level
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 4  # seconds per cell: the loops and the fork bomb cost this much each
@@ -104,32 +104,26 @@ def _context(course: Course) -> Ctx:
     )
 
 
+LIMITS = {"total_seconds": 40, "cpu_seconds": 3}
+
+
 def grade_in_sandbox(course: Course, students: list[str]) -> dict[str, dict]:
-    api = course.api(**sandbox_config(timeout=TIMEOUT, limits={"total_seconds": 40, "cpu_seconds": 3}))
-    outcomes = {}
-    for student in students:
-        start = time.monotonic()
-        messages = check_submission(
-            course.course_dir / "submitted" / student / ASSIGNMENT, course.source_dir / ASSIGNMENT
-        )
-        result = api.autograde(ASSIGNMENT, student, force=True, create=True)
-        status_file = (
-            course.course_dir / "sandbox_status" / student / ASSIGNMENT / f"{Path(NOTEBOOK).stem}.json"
-        )
-        status = json.loads(status_file.read_text()) if status_file.is_file() else {}
-        report = student_report(course.course_dir, course.source_dir, ASSIGNMENT, student)
-        assert report["problems"] == messages + [
-            f"{Path(NOTEBOOK).stem}: {p}" for p in status.get("problems", [])
-        ]
-        outcomes[student] = {
-            "success": bool(result["success"]),
-            "messages": messages,
-            "problems": status.get("problems", []),
-            "isolation": status.get("isolation"),
-            "seconds": time.monotonic() - start,
-            "log": result.get("log") or "",
+    """Grade ``students`` as ``mvs-course grade`` does; each outcome from its GradeResult."""
+    extra = {"SandboxedExecute": {"limits": LIMITS}}
+    banner = isolation_line(course)  # what `mvs-course grade` prints first
+    results = grade(course, ASSIGNMENT, students, timeout=TIMEOUT, extra_config=extra)
+    return {
+        r.student: {
+            "success": r.status != FAILED,
+            "messages": list(r.problems),
+            "problems": list(r.problems),
+            "isolation": r.isolation,
+            "seconds": r.seconds,
+            "status": r.status,
+            "log": f"{banner}\n{r.message}",
         }
-    return outcomes
+        for r in results
+    }
 
 
 def build_batch(tmp_path_factory, request) -> Batch:
@@ -153,12 +147,12 @@ def build_batch(tmp_path_factory, request) -> Batch:
     for case in CASES:
         _write(course, slug(case.name), case.build(ctx))
 
-    # the clean run: honest students alone, plain nbgrader
+    # the clean run: honest students alone, plain nbgrader kernels
     clean_course = Course.open(base / "clean", project=ROOT, release_dir=base / "exercises")
     release(clean_course, [ASSIGNMENT])
     for student, answers in honest.items():
         _write(clean_course, student, synthetic.fill(ctx.release_nb, answers))
-    grade(clean_course, ASSIGNMENT)
+    grade(clean_course, ASSIGNMENT, engine="nbgrader")
     clean, _ = _scores(clean_course, list(honest))
 
     students = course.submissions(ASSIGNMENT)
@@ -169,7 +163,7 @@ def build_batch(tmp_path_factory, request) -> Batch:
     totals, items = _scores(course, students)
     for case in CASES:
         out = outcomes[slug(case.name)]
-        notes = out["messages"] + out["problems"]
+        notes = out["problems"]
         ROWS.append(
             {
                 "case": case.name,

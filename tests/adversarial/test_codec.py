@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import fractions
 import json
 import math
+import time
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from mvs_course.grading.sandbox.codec import CodecError, decode, encode
+from mvs_course.grading.sandbox.codec import Budget, CodecError, decode, encode
 
 
 def roundtrip(value):
@@ -65,6 +69,47 @@ def test_dataframes_and_series_roundtrip():
     pd.testing.assert_frame_equal(roundtrip(frame), frame)
     series = pd.Series([1, 2], index=["a", "b"], name="n")
     pd.testing.assert_series_equal(roundtrip(series), series)
+
+
+def test_numpy_arrays_and_index_roundtrip():
+    for array in (np.array([1, 2, 3]), np.array([[1.5, 2.0], [3.0, 4.0]]), np.array([True, False])):
+        back = roundtrip(array)
+        assert back.dtype == array.dtype and (back == array).all() and back.shape == array.shape
+    assert list(roundtrip(np.array(["a", "b"]))) == ["a", "b"]
+    index = pd.Index(["x", "y"], name="n")
+    pd.testing.assert_index_equal(roundtrip(index), index)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.str_("Search"),  # numpy's argmax of a string array (alternative answers return it)
+        decimal.Decimal("1.10"),
+        fractions.Fraction(1, 3),
+        datetime.date(2026, 12, 2),
+        datetime.timedelta(days=3),
+        pd.Timedelta("1D"),
+    ],
+    ids=lambda v: type(v).__name__,
+)
+def test_other_numbers_strings_and_dates_cross_as_values(value):
+    assert roundtrip(value) == value
+
+
+def test_a_dict_of_keys_that_hash_alike_stops_at_the_time_budget():
+    """100 000 int keys with one hash would take minutes to rebuild; the budget stops it."""
+    same_hash = (1 << 61) - 1  # hash(k * same_hash) == 0 for every k
+    pairs = [[encode(k * same_hash), encode(k)] for k in range(1, 100_001)]  # as the worker sends it
+    tree = {"t": "dict", "v": pairs}
+    started = time.monotonic()
+    with pytest.raises(CodecError, match="too long"):
+        decode(tree, budget=Budget(seconds=1.0))
+    assert time.monotonic() - started < 10
+
+
+def test_values_larger_than_the_budget_are_refused():
+    with pytest.raises(CodecError, match="too large"):
+        decode(encode(list(range(1000))), budget=Budget(nodes=100))
 
 
 def test_subclasses_with_magic_comparisons_come_back_plain():

@@ -4,7 +4,9 @@ grading API with each engine, and the learner's verdicts from the same notebooks
 Per assignment the class holds ``solution``, ``blank`` (the release untouched), one
 ``mutant-<test id>`` per wrong answer in tests/mutants/, and ``alt-<k>`` built from
 tests/alternatives/<assignment>.py (``ALTERNATIVES = {answer id: [code, ...]}``): submission
-``alt-k`` takes the k-th alternative of every item that has one, the solution elsewhere.
+``alt-k`` takes the k-th alternative of every item that has one, the solution elsewhere; and the
+honest-but-unusual set ``unusual-<kind>`` from tests/unusual/ (magics, shell lines, exception
+subclasses, prints, plots, widgets, helper cells, star imports), with cells of their own.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import mutants
 import nbformat
+import unusual
 from nbgrader.api import Gradebook, MissingEntry
 
 from mvs_course import nbmeta
@@ -47,6 +50,8 @@ class Assignment:
     items: list[Item]
     written: dict[str, float]  # manually graded answer id -> points
     submissions: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> {answer id: code}
+    # student -> ({answer id: [own cells before it]}, {answer id: [own cells after it]})
+    own_cells: dict[str, tuple[dict, dict]] = field(default_factory=dict)
 
     @property
     def points(self) -> dict[str, float]:
@@ -86,16 +91,30 @@ def describe(assignment: str) -> Assignment:
     for k in range(max((len(v) for v in alternatives.values()), default=0)):
         chosen = {a: codes[k] for a, codes in alternatives.items() if k < len(codes)}
         spec.submissions[f"alt-{k}"] = {**solution, **chosen}
+    for student, sub in unusual.unusual(solution, set(written)).items():
+        spec.submissions[student] = sub.answers
+        spec.own_cells[student] = (sub.before, sub.after)
     return spec
 
 
-def filled(release_nb: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
-    """The released notebook with answer cells replaced by ``answers`` (grade id -> source)."""
+def filled(
+    release_nb: Path, answers: dict[str, str], own_cells: tuple[dict, dict] = ({}, {})
+) -> nbformat.NotebookNode:
+    """The released notebook with answer cells replaced by ``answers`` (grade id -> source),
+    and the student's own code cells put before and after answer cells (``own_cells``)."""
     nb = nbformat.read(release_nb, as_version=4)
+    before, after = own_cells
+    cells = []
     for cell in nb.cells:
         gid = nbmeta.grade_id(cell)
-        if gid in answers and nbmeta.is_answer(cell):
+        mine = gid in answers and nbmeta.is_answer(cell)
+        if mine:
             cell.source = answers[gid]
+            cells += [nbformat.v4.new_code_cell(code) for code in before.get(gid, [])]
+        cells.append(cell)
+        if mine:
+            cells += [nbformat.v4.new_code_cell(code) for code in after.get(gid, [])]
+    nb.cells = cells
     return nb
 
 
@@ -104,7 +123,9 @@ def write_submissions(course_dir: Path, release_dir: Path, spec: Assignment) -> 
     for student, answers in spec.submissions.items():
         folder = course_dir / "submitted" / student / spec.name
         folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(filled(release_nb, answers), folder / spec.notebook)
+        nbformat.write(
+            filled(release_nb, answers, spec.own_cells.get(student, ({}, {}))), folder / spec.notebook
+        )
 
 
 @dataclass
@@ -142,7 +163,7 @@ def _learner_verdicts(job: tuple[str, str, dict[str, str], list[str]]) -> dict[s
     """In a fresh child process: run the filled release like a learner (every code cell, check
     cells included), then the verdict of every check. Returns {answer id: status} and the
     printed outputs of the inserted check cells."""
-    release_nb, workdir, answers, answer_ids = job
+    release_nb, workdir, answers, answer_ids, own_cells = job
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
@@ -160,7 +181,7 @@ def _learner_verdicts(job: tuple[str, str, dict[str, str], list[str]]) -> dict[s
 
     signal.signal(signal.SIGALRM, stop)
     printed = {}
-    for cell in filled(Path(release_nb), answers).cells:
+    for cell in filled(Path(release_nb), answers, own_cells).cells:
         if cell.cell_type != "code":
             continue
         out = io.StringIO()
@@ -224,7 +245,13 @@ def grade_and_check(release_dir: Path, specs: list[Assignment], workdir: Path, p
         release_nb = str(release_dir / spec.name / spec.notebook)
         checking.append(
             {
-                (spec.name, s): (release_nb, str(folder), answers, answer_ids)
+                (spec.name, s): (
+                    release_nb,
+                    str(folder),
+                    answers,
+                    answer_ids,
+                    spec.own_cells.get(s, ({}, {})),
+                )
                 for s, answers in spec.submissions.items()
             }
         )

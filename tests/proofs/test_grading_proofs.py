@@ -3,6 +3,7 @@
 - the solution scores full marks, the blank release zero, and the batch never crashes;
 - each wrong answer in tests/mutants/ loses exactly its own item's marks;
 - each correct alternative in tests/alternatives/ scores full marks;
+- the honest-but-unusual set (tests/unusual/) scores full marks;
 - both engines give every submission the same score on every item;
 - the learner's check() says Right exactly when the item's tests give full marks;
 - written answers are left for the instructor (needs manual grade), never scored by a test.
@@ -83,6 +84,23 @@ def test_each_alternative_scores_full_marks(proofs, assignment, engine):
     assert not lost, f"correct alternatives lost marks: {lost}"
 
 
+@pytest.mark.parametrize("engine", ENGINE_IDS)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_honest_but_unusual_work_scores_full_marks(proofs, assignment, engine):
+    """Magics, shell lines, star imports, own exception subclasses, prints, helper cells, plots,
+    tables and widgets left in the notebook (tests/unusual/) change no score."""
+    spec, grades = proofs.specs[assignment], proofs.grades[(engine, assignment)]
+    students = [s for s in spec.submissions if s.startswith("unusual-")]
+    assert len(students) >= 3
+    lost = [
+        (student, test_id, grades.score(student, test_id))
+        for student in students
+        for test_id, points in spec.points.items()
+        if grades.score(student, test_id) != points
+    ]
+    assert not lost, f"honest but unusual work lost marks: {lost}"
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_both_engines_give_the_same_scores(proofs, assignment):
     first, second = (proofs.grades[(engine, assignment)] for engine in ENGINES)
@@ -109,8 +127,10 @@ def test_check_says_right_exactly_when_the_tests_give_full_marks(proofs, assignm
                 f"{'full' if full else 'not full'} marks"
             )
             printed = outcome["printed"].get(item.answer)
-            if printed is not None:  # the inserted check cell, run in its place
-                assert printed.startswith("Right") == full, f"{student}: check cell printed {printed!r}"
+            if printed is not None:  # the inserted check cell, run in its place (after the
+                # student's own prints, if the answer prints when check() calls it)
+                said_right = any(line.startswith("Right") for line in printed.splitlines())
+                assert said_right == full, f"{student}: check cell printed {printed!r}"
             compared += 1
     assert compared >= 3 * len(spec.items)
 

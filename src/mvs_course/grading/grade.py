@@ -107,30 +107,27 @@ def _preload(course: Course, extra: dict) -> None:
 
 def run_config(course: Course, engine: str = DEFAULT_ENGINE, timeout: int | None = None) -> dict:
     """Per-class settings ``grade`` puts over the course's: the engine's, and ``timeout``."""
-    from nbgrader.preprocessors import Execute
-
     extra = engine_config(engine)
     if timeout is not None:
         extra["Execute"] = {"timeout": int(timeout)}
-    if engine == "sandbox":
-        step = _sandbox_step(course, extra)
-        if step is None:
-            raise CourseError(
-                "The course's nbgrader_config.py does not grade in the sandbox: "
-                "c.Autograde.autograde_preprocessors has no SandboxedExecute. "
-                "Restore it, or pass --engine nbgrader for trusted work."
-            )
-        if timeout is not None and not issubclass(step, Execute):
-            # until SandboxedExecute derives from nbgrader's Execute (and so reads its timeout)
+        if engine == "sandbox":
             extra["SandboxedExecute"] = {"timeout": int(timeout)}
+    if engine == "sandbox" and _sandbox_step(course, extra) is None:
+        raise CourseError(
+            "The course's nbgrader_config.py does not grade in the sandbox: "
+            "c.Autograde.autograde_preprocessors has no SandboxedExecute. "
+            "Restore it, or pass --engine nbgrader for trusted work."
+        )
     return extra
 
 
 def cell_timeout(course: Course, extra: dict | None = None) -> int:
-    """The per-cell time limit in force: ``Execute.timeout`` as configured, else nbgrader's."""
+    """The per-cell time limit in force: ``Execute.timeout`` as configured (SandboxedExecute reads
+    it too, unless its own ``timeout`` is set), else nbgrader's."""
     from nbgrader.preprocessors import Execute
 
-    value = course.config(**(extra or {})).Execute.get("timeout")
+    config = course.config(**(extra or {}))
+    value = config.SandboxedExecute.get("timeout") or config.Execute.get("timeout")
     return int(value if value is not None else Execute.timeout.default_value)
 
 
@@ -214,19 +211,12 @@ def _recording_autograde():
             if self._sanitizing:
                 report["repairs"] = list(resources.get("repairs") or [])
             else:
-                # the old sandbox reported as "mvs_sandbox"; contract 3 names it "sandbox"
-                report["sandbox"] = resources.get("sandbox") or resources.get("mvs_sandbox")
-                report["cell_timeout"] = _NBGRADER_TIMEOUT in output
+                report["sandbox"] = resources.get("sandbox")  # SandboxedExecute's result
+                # nbgrader's own Execute says it only in the notebook: an error of its name
+                report["cell_timeout"] = not report["sandbox"] and _NBGRADER_TIMEOUT in output
             super().write_single_notebook(output, resources)
 
     return RecordingAutograde
-
-
-def _sandbox_timed_out(sandbox: dict) -> bool:
-    if "timed_out" in sandbox:
-        return bool(sandbox["timed_out"])
-    # the old sandbox said it only in words
-    return any("wall-clock" in p or "CPU time limit" in p for p in sandbox.get("problems", []))
 
 
 def grade_one(api, converter, course: Course, assignment: str, student: str, engine: str) -> GradeResult:
@@ -257,9 +247,9 @@ def grade_one(api, converter, course: Course, assignment: str, student: str, eng
         problems += [f"{notebook}: {note}" for note in report.get("repairs", [])]
         sandbox = report.get("sandbox") or {}
         if sandbox:
-            isolation = str(sandbox.get("level") or sandbox.get("isolation") or isolation)
+            isolation = str(sandbox.get("isolation") or isolation)
             problems += [f"{notebook}: {p}" for p in sandbox.get("problems", [])]
-            timed_out |= _sandbox_timed_out(sandbox)
+            timed_out |= bool(sandbox.get("timed_out"))
             killed |= bool(sandbox.get("killed"))
         timed_out |= bool(report.get("cell_timeout"))
     problems = list(dict.fromkeys(problems))

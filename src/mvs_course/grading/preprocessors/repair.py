@@ -114,7 +114,9 @@ class RepairMetadata(NbGraderPreprocessor):
             meta["nbgrader"] = fixed
         notes += [f"cell {g!r} appears {n} times; only the first counts" for g, n in seen.items() if n > 1]
         present = set(seen)
-        lost = self._reattach(nb, sources, present) + self._restore_missing(nb, sources, present)
+        lost = self._reattach(nb, sources, present)
+        lost += self._reattach_answers(nb, sources, present)
+        lost += self._restore_missing(nb, sources, present)
         if len(lost) > self.summarize_after:
             names = ", ".join(repr(g) for g, _ in lost[:4])
             what = "cells are missing or lost their nbgrader metadata"
@@ -145,22 +147,61 @@ class RepairMetadata(NbGraderPreprocessor):
                     break
         return restored
 
+    def _reattach_answers(self, nb: NotebookNode, sources: dict, present: set[str]) -> list[tuple[str, str]]:
+        """Answer cells whose metadata was stripped get it back by place: the first cell of the
+        answer's type without nbgrader metadata between the instructor cells around it.
+
+        (nbgrader's own OverwriteCells fails on a notebook whose missing grade cell follows a
+        missing answer; and the student's answer, not a blank stub, is what gets graded.)"""
+        restored = []
+        for grade_id, source in sorted(sources.items(), key=lambda kv: kv[1]["position"]):
+            if grade_id in present or not source["solution"]:
+                continue
+            start, end = self._between(nb, sources, source["position"])
+            for cell in nb.cells[start:end]:
+                if "nbgrader" not in cell.get("metadata", {}) and cell.cell_type == source["cell_type"]:
+                    cell.metadata["nbgrader"] = _metadata(grade_id, source)
+                    present.add(grade_id)
+                    restored.append(
+                        (grade_id, f"cell {grade_id!r} is missing its nbgrader metadata; restored")
+                    )
+                    break
+        return restored
+
+    @staticmethod
+    def _between(nb: NotebookNode, sources: dict, position: int) -> tuple[int, int]:
+        """Cell indices after the nearest earlier and before the nearest later instructor cell."""
+        start, end = 0, len(nb.cells)
+        for index, cell in enumerate(nb.cells):
+            other = nbmeta.grade_id(cell)
+            if other not in sources:
+                continue
+            if sources[other]["position"] < position:
+                start = index + 1
+            elif sources[other]["position"] > position and end == len(nb.cells):
+                end = index
+        return start, max(start, end)
+
     def _restore_missing(self, nb: NotebookNode, sources: dict, present: set[str]) -> list[tuple[str, str]]:
         """Deleted test and locked code cells come back from the gradebook, in source order."""
         restored = []
         transform = OverwriteCells(parent=self).missing_cell_transform
         for grade_id, source in sorted(sources.items(), key=lambda kv: kv[1]["position"]):
             wanted = source["grade"] or (source["locked"] and source["cell_type"] == "code")
-            if grade_id in present or not wanted or source["solution"]:
+            if grade_id in present or not wanted:
                 continue
-            # after the nearest earlier instructor cell still in the notebook, else at the top
-            where = 0
-            for index, cell in enumerate(nb.cells):
-                other = nbmeta.grade_id(cell)
-                if other in sources and sources[other]["position"] < source["position"]:
-                    where = index + 1
+            # where it stood: before the next instructor cell still in the notebook (cells the
+            # release put between, like a check cell, stay before it), else after the last one
+            later = [
+                index
+                for index, cell in enumerate(nb.cells)
+                if nbmeta.grade_id(cell) in sources
+                and sources[nbmeta.grade_id(cell)]["position"] > source["position"]
+            ]
+            where = min(later) if later else len(nb.cells)
             if source["grade"]:
-                new = nbformat.from_dict(transform(_Record(grade_id, source), source["points"] or 0.0))
+                record, points = _Record(grade_id, source), source["points"] or 0.0
+                new = nbformat.from_dict(transform(record, points, is_solution=source["solution"]))
                 new["metadata"]["nbgrader"]["schema_version"] = nbmeta.SCHEMA_VERSION
             else:
                 v4 = nbformat.v4

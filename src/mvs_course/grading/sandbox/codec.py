@@ -11,6 +11,7 @@ import json
 import math
 import socket
 import struct
+import time
 from typing import Any
 
 MAX_DEPTH = 60
@@ -23,6 +24,25 @@ class CodecError(ValueError):
 
 def _float(x: float) -> Any:
     return x if math.isfinite(x) else repr(x)
+
+
+class Budget:
+    """What rebuilding one value may cost the grader: a number of parts and a deadline.
+
+    Every part decoded (an item, a key, a column cell, 64 characters of a string) is charged;
+    the clock is read at every part, so a dict of keys that all hash alike (each insert slower
+    than the last) stops at the deadline instead of holding the grader for minutes."""
+
+    def __init__(self, nodes: int = 2_000_000, seconds: float = 10.0, deadline: float | None = None) -> None:
+        self.nodes = int(nodes)
+        self.deadline = time.monotonic() + seconds if deadline is None else float(deadline)
+
+    def spend(self, n: int = 1) -> None:
+        self.nodes -= n
+        if self.nodes < 0:
+            raise CodecError("the value is too large for the grader to check")
+        if time.monotonic() > self.deadline:
+            raise CodecError("the value took too long for the grader to rebuild")
 
 
 class Ref:
@@ -64,7 +84,24 @@ def encode(value: Any, depth: int = 0) -> dict:
         return {"t": "set", "v": [encode(x, d) for x in value]}
     if isinstance(value, dict):
         return {"t": "dict", "v": [[encode(k, d), encode(v, d)] for k, v in value.items()]}
-    return _encode_library(value, d)
+    return _encode_other(value, d)
+
+
+def _encode_other(value: Any, depth: int) -> dict:
+    """Numbers and dates of the standard library, then numpy and pandas."""
+    import datetime
+    import decimal
+    import fractions
+
+    if isinstance(value, decimal.Decimal):
+        return {"t": "decimal", "v": str(value)}
+    if isinstance(value, fractions.Fraction):
+        return {"t": "fraction", "v": [str(value.numerator), str(value.denominator)]}
+    if type(value) in (datetime.datetime, datetime.date, datetime.time):
+        return {"t": type(value).__name__, "v": value.isoformat()}
+    if type(value) is datetime.timedelta:
+        return {"t": "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    return _encode_library(value, depth)
 
 
 def _encode_library(value: Any, depth: int) -> dict:
@@ -87,13 +124,29 @@ def _encode_library(value: Any, depth: int) -> dict:
                 "index": _encode_index(value.index, depth),
                 "data": _encode_column(value, depth),
             }
+        if isinstance(value, pd.Index) and not isinstance(value, pd.MultiIndex):
+            return {"t": "index", **_encode_index(value, depth)}
         if isinstance(value, pd.Timestamp):
             return {"t": "timestamp", "v": value.isoformat()}
+        if isinstance(value, pd.Timedelta):
+            return {"t": "pdtimedelta", "v": str(value.value)}
         if value is pd.NA:
             return {"t": "pdna"}
     if np is not None and isinstance(value, np.generic):
         if isinstance(value, np.bool_ | np.integer | np.floating):
             return {"t": "np", "dtype": str(value.dtype), "v": encode(value.item(), depth)}
+        if isinstance(value, np.str_ | np.bytes_ | np.complexfloating):  # as the plain type
+            return encode(value.item(), depth)
+    if np is not None and isinstance(value, np.ndarray):
+        dtype = "str" if value.dtype.kind == "U" else str(value.dtype)
+        if dtype not in _DTYPES or value.ndim > 8:
+            raise CodecError(f"a numpy array of {value.dtype} cannot be checked by the grader")
+        return {
+            "t": "ndarray",
+            "dtype": dtype,
+            "shape": [int(n) for n in value.shape],
+            "v": [encode(x, depth) for x in value.ravel().tolist()],
+        }
     raise CodecError(f"a value of type {type(value).__name__} cannot be checked by the grader")
 
 
@@ -105,12 +158,18 @@ def _encode_index(index: Any, depth: int) -> dict:
     return {"name": encode(index.name, depth), **_encode_column(index.to_series(), depth)}
 
 
-def decode(tree: Any, depth: int = 0) -> Any:
-    """Rebuild a value from ``encode``'s output; CodecError on anything unexpected."""
+def decode(tree: Any, depth: int = 0, budget: Budget | None = None) -> Any:
+    """Rebuild a value from ``encode``'s output; CodecError on anything unexpected, or when
+    rebuilding it would cost more than ``budget`` (default: a fresh one)."""
+    return _decode(tree, depth, budget if budget is not None else Budget())
+
+
+def _decode(tree: Any, depth: int, budget: Budget) -> Any:
     if depth > MAX_DEPTH:
         raise CodecError("value nested too deeply")
     if not isinstance(tree, dict) or not isinstance(tree.get("t"), str):
         raise CodecError("malformed value")
+    budget.spend()
     d = depth + 1
     t, v = tree["t"], tree.get("v")
     try:
@@ -119,22 +178,53 @@ def decode(tree: Any, depth: int = 0) -> Any:
         if t == "bool":
             return v is True
         if t == "int":
+            budget.spend(len(str(v)) // 64)
             return int(str(v))
         if t == "float":
             return float(v)
         if t == "complex":
             return complex(float(v[0]), float(v[1]))
         if t == "str":
+            budget.spend(len(v) // 64 if isinstance(v, str) else 0)
             return str(v) if isinstance(v, str) else _bad(t)
         if t == "bytes":
+            budget.spend(len(str(v)) // 64)
             return bytes.fromhex(str(v))
-        if t in ("list", "tuple", "set", "frozenset"):
-            items = [decode(x, d) for x in _as_list(v)]
-            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[t](items)
+        if t in ("list", "tuple"):
+            items = [_decode(x, d, budget) for x in _as_list(v)]
+            return list(items) if t == "list" else tuple(items)
+        if t in ("set", "frozenset"):
+            found: set = set()
+            for x in _as_list(v):
+                found.add(_decode(x, d, budget))
+                budget.spend()  # hashing: each insert is charged and the clock read
+            return found if t == "set" else frozenset(found)
         if t == "dict":
-            return {decode(k, d): decode(x, d) for k, x in (_pair(p) for p in _as_list(v))}
-        if t in ("np", "df", "series", "timestamp", "pdna"):
-            return _decode_library(tree, d)
+            out: dict = {}
+            for p in _as_list(v):
+                k, x = _pair(p)
+                key = _decode(k, d, budget)
+                out[key] = _decode(x, d, budget)
+                budget.spend()
+            return out
+        if t == "decimal":
+            import decimal
+
+            return decimal.Decimal(str(v)[:1000])
+        if t == "fraction":
+            import fractions
+
+            return fractions.Fraction(int(str(v[0])), int(str(v[1])))
+        if t in ("datetime", "date", "time"):
+            import datetime
+
+            return getattr(datetime, t).fromisoformat(str(v)[:100])
+        if t == "timedelta":
+            import datetime
+
+            return datetime.timedelta(days=int(v[0]), seconds=int(v[1]), microseconds=int(v[2]))
+        if t in ("np", "df", "series", "timestamp", "pdna", "ndarray", "index", "pdtimedelta"):
+            return _decode_library(tree, d, budget)
     except CodecError:
         raise
     except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as err:
@@ -164,7 +254,7 @@ _DTYPES += ("Int64", "Int32", "Float64", "datetime64[ns]", "datetime64[us]", "da
 _DTYPES += ("datetime64[s]",)
 
 
-def _decode_library(tree: dict, depth: int) -> Any:
+def _decode_library(tree: dict, depth: int, budget: Budget) -> Any:
     import numpy as np
     import pandas as pd
 
@@ -173,21 +263,39 @@ def _decode_library(tree: dict, depth: int) -> Any:
         dtype = str(tree["dtype"])
         if dtype not in _DTYPES or dtype in ("object", "str", "string", "category"):
             raise CodecError(f"unsupported numpy scalar {dtype}")
-        return np.dtype(dtype).type(decode(tree["v"], depth))
+        return np.dtype(dtype).type(_decode(tree["v"], depth, budget))
+    if t == "ndarray":
+        dtype, shape = str(tree["dtype"]), [int(n) for n in _as_list(tree["shape"])]
+        if dtype not in _DTYPES or dtype in ("category", "string", "boolean", "Int64", "Int32", "Float64"):
+            raise CodecError(f"unsupported numpy array of {dtype}")
+        values = _decode_values(tree, depth, budget)
+        array = np.array(values, dtype=object if dtype == "object" else dtype)
+        if dtype == "object" and array.ndim != 1 and len(values) == math.prod(shape):
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+        return array.reshape(shape)
+    if t == "index":
+        return _decode_index(tree, depth, budget)
+    if t == "pdtimedelta":
+        return pd.Timedelta(int(str(tree["v"])), unit="ns")
     if t == "timestamp":
         return pd.Timestamp(str(tree["v"]))
     if t == "pdna":
         return pd.NA
     if t == "series":
         return _decode_column(
-            tree["data"], _decode_index(tree["index"], depth), decode(tree["name"], depth), depth
+            tree["data"],
+            _decode_index(tree["index"], depth, budget),
+            _decode(tree["name"], depth, budget),
+            depth,
+            budget,
         )
-    columns = decode(tree["columns"], depth)
-    index = _decode_index(tree["index"], depth)
+    columns = _decode(tree["columns"], depth, budget)
+    index = _decode_index(tree["index"], depth, budget)
     data = _as_list(tree["data"])
     if not isinstance(columns, list) or len(columns) != len(data):
         raise CodecError("malformed DataFrame")
-    cols = [_decode_column(c, index, None, depth) for c in data]
+    cols = [_decode_column(c, index, None, depth, budget) for c in data]
     frame = pd.concat(cols, axis=1) if cols else pd.DataFrame(index=index)
     frame.columns = pd.Index(columns) if columns else frame.columns
     return frame
@@ -200,25 +308,26 @@ def _checked_dtype(column: dict) -> str:
     return dtype
 
 
-def _decode_values(column: dict, depth: int) -> list:
-    return [decode(x, depth) for x in _as_list(column["v"])]
+def _decode_values(column: dict, depth: int, budget: Budget) -> list:
+    return [_decode(x, depth, budget) for x in _as_list(column["v"])]
 
 
-def _decode_index(tree: dict, depth: int) -> Any:
+def _decode_index(tree: dict, depth: int, budget: Budget) -> Any:
     import pandas as pd
 
-    values = _decode_values(tree, depth)
+    values = _decode_values(tree, depth, budget)
     dtype = _checked_dtype(tree)
+    name = _decode(tree["name"], depth, budget)
     try:
-        return pd.Index(values, dtype=dtype, name=decode(tree["name"], depth))
+        return pd.Index(values, dtype=dtype, name=name)
     except (TypeError, ValueError):
-        return pd.Index(values, name=decode(tree["name"], depth))
+        return pd.Index(values, name=name)
 
 
-def _decode_column(column: dict, index: Any, name: Any, depth: int) -> Any:
+def _decode_column(column: dict, index: Any, name: Any, depth: int, budget: Budget) -> Any:
     import pandas as pd
 
-    values = _decode_values(column, depth)
+    values = _decode_values(column, depth, budget)
     if len(values) != len(index):
         raise CodecError("column length does not match its index")
     dtype = _checked_dtype(column)

@@ -1,14 +1,21 @@
 """``SandboxedExecute``: nbgrader's Execute step with student code in an isolated worker and
-tests run by the trusted grader, plus ``RepairMetadata`` for tampered submissions."""
+tests run by the trusted grader.
+
+Student cells run in the worker's IPython shell; their outputs come back as nbformat outputs,
+checked and capped here (per cell and per notebook), never trusted as they are. Test cells run
+here, in a namespace where the student's names are proxies: values are rebuilt by the codec
+within a budget of parts and time charged to the submission; functions are called in the
+worker, and what they print or display shows in the test cell as in a kernel, except in a
+cell with hidden tests. What happened (isolation level, time limits, problems) is returned
+as data in ``resources["sandbox"]``."""
 
 from __future__ import annotations
 
 import ast
 import builtins
-import contextlib
-import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -24,20 +31,25 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Integer, List, Unicode
 
 from . import client, isolation
-from .codec import CodecError, Ref, decode, encode
+from .codec import Budget, CodecError, Ref, decode, encode
 
 DEFAULT_LIMITS = {
     "cpu_seconds": 60,  # CPU time per worker
     "memory_bytes": 1 << 30,  # address space on top of the warm parent's
     "processes": 32,  # processes of the sandbox user
     "file_bytes": 16 << 20,  # largest file the student may write
-    "output_bytes": 100_000,  # characters of stdout/stderr kept per cell
+    "output_bytes": 100_000,  # characters of output kept per cell (text, tables, images)
+    "notebook_output_bytes": 2_000_000,  # characters of output kept per notebook
+    "value_nodes": 2_000_000,  # parts of one value the grader rebuilds (items, characters / 64)
     "tmp_bytes": 64 << 20,  # private /tmp size
     "total_seconds": 300,  # wall-clock budget of one submission
     "restarts": 2,  # fresh workers after a kill (earlier cells are replayed)
 }
 _BUILTINS = frozenset(dir(builtins))
 _WARNED: set[str] = set()
+_HIDDEN = "BEGIN HIDDEN TESTS"  # as nbgrader's ClearHiddenTests finds hidden tests
+_MIME = re.compile(r"^[A-Za-z0-9.+-]{1,40}/[A-Za-z0-9.+-]{1,80}$")
+_HIDDEN_STDERR = "[student code wrote to stderr while hidden tests ran; not shown]\n"
 
 
 class SandboxError(Exception):
@@ -88,12 +100,9 @@ class StudentFunction(Ref):
         except CodecError as err:
             raise SandboxError(f"cannot pass that argument to {self.name}(): {err}") from None
         reply = self._run.ask(message)
-        # what the student's function printed shows in the test cell, as in a kernel; like
-        # nbgrader, anything on stderr (warnings included) fails the test
-        for stream, target in (("stdout", sys.stdout), ("stderr", sys.stderr)):
-            text = reply.get(stream)
-            if isinstance(text, str) and text:
-                target.write(text)
+        # what the student's function printed or displayed shows in the test cell, as in a
+        # kernel; like nbgrader, anything on stderr (warnings included) fails the test
+        self._run.student_outputs(reply.get("outputs"))
         return self._run.value_of(reply, self.name)
 
     def __repr__(self) -> str:
@@ -138,20 +147,121 @@ class GraderNamespace(dict):
         return self._run.resolve(name)
 
 
+class CellOutputs:
+    """The outputs of one cell, in order, within the cell's and the notebook's output budget."""
+
+    def __init__(self, run: _Run, hidden: bool = False) -> None:
+        self.run, self.hidden, self.nodes, self.used = run, hidden, [], 0
+        self.cap = int(run.limits["output_bytes"])
+        self.cut = 0
+
+    def _room(self) -> int:
+        return max(0, min(self.cap - self.used, self.run.output_left))
+
+    def _charge(self, n: int) -> None:
+        self.used += n
+        self.run.output_left -= n
+
+    def stream(self, name: str, text: str) -> None:
+        if not text:
+            return
+        room = self._room()
+        if len(text) > room:
+            self.cut += len(text) - room
+            text = text[:room]
+        if not text:
+            return
+        self._charge(len(text))
+        last = self.nodes[-1] if self.nodes else None
+        if last is not None and last.output_type == "stream" and last.name == name:
+            last.text += text
+        else:
+            self.nodes.append(NotebookNode(output_type="stream", name=name, text=text))
+
+    def rich(self, kind: str, data: dict, metadata: dict) -> None:
+        size = len(json.dumps(data)) + len(json.dumps(metadata))
+        if size > self._room():
+            self.cut += size
+            return
+        self._charge(size)
+        node = NotebookNode(output_type=kind, data=NotebookNode(data), metadata=NotebookNode(metadata))
+        if kind == "execute_result":
+            node.execution_count = self.run.count
+        self.nodes.append(node)
+
+    def student(self, outputs: Any) -> None:
+        """Outputs the worker sent: checked one by one; in a hidden-test cell only the fact
+        that something went to stderr is kept (it fails the test, as in nbgrader)."""
+        for output in outputs[:1000] if isinstance(outputs, list) else []:
+            checked = _checked_output(output)
+            if checked is None:
+                continue
+            if self.hidden:
+                if checked.get("name") == "stderr" and not any(
+                    n.output_type == "stream" and n.name == "stderr" for n in self.nodes
+                ):
+                    self.stream("stderr", _HIDDEN_STDERR)
+                continue
+            if checked["output_type"] == "stream":
+                self.stream(checked["name"], checked["text"])
+            else:
+                self.rich(checked["output_type"], checked["data"], checked["metadata"])
+
+    def error(self, node: NotebookNode) -> None:
+        self.nodes.append(node)
+
+    def done(self) -> list[NotebookNode]:
+        if self.cut:
+            note = f"\n[output truncated: {self.cut} more characters over the grader's output limit]\n"
+            self.nodes.append(NotebookNode(output_type="stream", name="stdout", text=note))
+        return self.nodes
+
+
+def _checked_output(output: Any) -> dict | None:
+    """One output from the worker in nbformat's shape, or None (malformed: left out)."""
+    if not isinstance(output, dict):
+        return None
+    kind = output.get("output_type")
+    if kind == "stream":
+        name, text = output.get("name"), output.get("text")
+        if name in ("stdout", "stderr") and isinstance(text, str):
+            return {"output_type": kind, "name": name, "text": text}
+        return None
+    if kind not in ("display_data", "execute_result"):
+        return None
+    data, metadata = output.get("data"), output.get("metadata", {})
+    if not isinstance(data, dict) or not isinstance(metadata, dict):
+        return None
+    kept = {}
+    for mime, value in data.items():
+        if not isinstance(mime, str) or not _MIME.match(mime):
+            continue
+        if isinstance(value, str) or (mime.endswith("json") and isinstance(value, dict | list)):
+            kept[mime] = value
+    if not kept:
+        return None
+    metadata = {k: v for k, v in metadata.items() if isinstance(k, str) and _MIME.match(k)}
+    return {"output_type": kind, "data": kept, "metadata": metadata}
+
+
 class _Run:
     """Grading of one notebook: the worker, the grader namespace, the notes for the instructor."""
 
-    def __init__(self, pp: SandboxedExecute, spec: dict, answers: set[str]) -> None:
-        self.pp, self.spec = pp, spec
+    def __init__(self, pp: SandboxedExecute, spec: dict, answers: set[str], timeout: float) -> None:
+        self.pp, self.spec, self.timeout = pp, spec, float(timeout)
         self.limits = {**DEFAULT_LIMITS, **pp.limits}
         self.deadline = time.monotonic() + float(self.limits["total_seconds"])
+        self.output_left = int(self.limits["notebook_output_bytes"])
         self.ns = GraderNamespace(self, answers)
         self.protected: set[str] = set()
         self.history: list[str] = []
         self.notes: list[str] = []
         self.restarts = 0
+        self.timed_out = self.killed = False
         self.worker: client.Worker | None = None
         self.scratch = ""
+        self.count = 0
+        self.sink: CellOutputs | None = None
 
     # worker life cycle
     def start(self) -> None:
@@ -188,32 +298,50 @@ class _Run:
     def _ask_raw(self, message: dict) -> dict:
         if self.worker is None:
             raise client.WorkerLost("no worker")
-        timeout = min(float(self.pp.timeout), self.deadline - time.monotonic())
+        timeout = min(self.timeout, self.deadline - time.monotonic())
         return client.reply_value(self.worker.request(message, timeout))
 
     def ask(self, message: dict) -> dict:
         if self.worker is None or self.worker.dead:
             if not self._restart():
                 raise SandboxError(f"student code is not running ({self._why()})")
+        started = time.monotonic()
         try:
             return self._ask_raw(message)
         except client.WorkerLost as err:
-            self.notes.append(str(err))
+            self._lost(err, time.monotonic() - started)
             raise SandboxError(f"student code stopped: {err}") from None
+
+    def _lost(self, err: Exception, waited: float) -> None:
+        """Note how the worker was lost; a time limit counts as a timeout, any loss as a kill."""
+        reason = str(err)
+        self.notes.append(reason)
+        self.killed = True
+        kind = getattr(err, "kind", None)
+        if kind is not None:
+            self.timed_out |= kind in ("timeout", "cpu")
+        else:
+            words = ("wall-clock", "CPU time", "total time")
+            self.timed_out |= any(w in reason for w in words) or waited >= self.timeout - 0.05
 
     def _why(self) -> str:
         return self.worker.dead if self.worker is not None and self.worker.dead else "could not start"
 
     # values
+    def budget(self) -> Budget:
+        """What rebuilding one value may cost: parts and seconds, within the submission's time."""
+        deadline = min(time.monotonic() + self.timeout, self.deadline)
+        return Budget(nodes=int(self.limits["value_nodes"]), deadline=deadline)
+
     def value_of(self, reply: dict, name: str) -> Any:
         kind = reply.get("kind")
         if kind == "value":
             try:
-                return decode(reply.get("value"))
+                return decode(reply.get("value"), budget=self.budget())
             except CodecError as err:
                 raise SandboxError(f"{name}: {err}") from None
         if kind == "raised":
-            raise _exception(reply.get("error"))
+            raise _exception(reply.get("error"), self.budget())
         if kind == "opaque":
             raise SandboxError(f"{name}: {str(reply.get('message', ''))[:300]}")
         raise SandboxError(f"{name}: unexpected reply from the worker")
@@ -227,64 +355,95 @@ class _Run:
             return StudentFunction(self, name)
         return self.value_of(reply, name)
 
+    def student_outputs(self, outputs: Any) -> None:
+        if self.sink is not None:
+            self.sink.student(outputs)
+
     # cells
     def run_student(self, code: str) -> list[NotebookNode]:
+        shown = CellOutputs(self)
         try:
             reply = self.ask({"op": "run", "code": code})
         except SandboxError as err:
-            return [_error("SandboxLimit", str(err))]
+            shown.error(_error("SandboxLimit", str(err)))
+            return shown.done()
         self.history.append(code)
         changed = reply.get("changed")
         for name in changed[:10_000] if isinstance(changed, list) else []:
             if isinstance(name, str) and name not in self.protected:
                 self.ns.pop(name, None)
-        outputs = []
-        for stream in ("stdout", "stderr"):
-            text = reply.get(stream)
-            if isinstance(text, str) and text:
-                outputs.append(NotebookNode(output_type="stream", name=stream, text=text))
+        shown.student(reply.get("outputs"))
         error = reply.get("error")
         if isinstance(error, dict):
-            ename = str(error.get("ename", "Error"))
+            ename, evalue = str(error.get("ename", "Error"))[:200], str(error.get("evalue", ""))[:2000]
             if ename == "MemoryError":
                 self.notes.append("student code hit the memory limit")
-            if "File too large" in str(error.get("evalue", "")):
+            if "File too large" in evalue:
                 self.notes.append("student code hit the file size limit")
-            outputs.append(
-                _error(ename, str(error.get("evalue", "")), str(error.get("traceback", "")).splitlines())
-            )
-        return outputs
+            lines = error.get("traceback")
+            lines = [str(x)[:4000] for x in lines[:200]] if isinstance(lines, list) else None
+            shown.error(_error(ename, evalue, lines))
+        return shown.done()
 
     def run_trusted(self, code: str, name: str, setup: bool) -> list[NotebookNode]:
+        hidden = _HIDDEN in code
+        shown = CellOutputs(self, hidden=hidden)
         before = {k: id(v) for k, v in self.ns.items()}
-        out, err = io.StringIO(), io.StringIO()
-        outputs = []
+        saved = sys.stdout, sys.stderr
+        self.sink = shown
+        sys.stdout, sys.stderr = _GraderStream(shown, "stdout"), _GraderStream(shown, "stderr")
         try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                exec(compile(code, f"<{name}>", "exec"), self.ns)
+            tree = ast.parse(code, f"<{name}>")
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, f"<{name}>", "exec"), self.ns)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), f"<{name}>", "eval"), self.ns)
+                if value is not None:  # as a kernel shows a cell's last value (nbgrader reads it)
+                    shown.rich("execute_result", {"text/plain": _plain(value)}, {})
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - a failing test is an outcome
             lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
             kept = [ln for ln in lines if "mvs_course/grading/sandbox" not in ln]
-            outputs.append(_error(type(exc).__name__, str(exc)[:2000], "".join(kept).splitlines()))
+            shown.error(_error(type(exc).__name__, str(exc)[:2000], "".join(kept).splitlines()))
+        finally:
+            sys.stdout, sys.stderr = saved
+            self.sink = None
         bound = [k for k, v in self.ns.items() if before.get(k) != id(v) and not k.startswith("__")]
         if setup:
             self.protected.update(bound)
-        else:
-            for key in bound:  # names a test defines are visible to later student cells too
+        elif not hidden:
+            # names a visible test defines are visible to later student cells too, as in a
+            # kernel; what a cell with hidden tests binds never reaches the student's process
+            for key in bound:
                 try:
                     self.ask({"op": "set", "name": key, "value": encode(self.ns[key])})
                 except (CodecError, SandboxError, RecursionError):
                     pass
-        streams = []
-        for stream, buffer in (("stdout", out), ("stderr", err)):
-            if buffer.getvalue():
-                streams.append(NotebookNode(output_type="stream", name=stream, text=buffer.getvalue()))
-        return streams + outputs
+        return shown.done()
 
 
-def status_path(root: Path, status_dir: str, assignment: str, student: str | None, notebook: str) -> Path:
-    """Where SandboxedExecute reports on one student's notebook."""
-    return Path(root) / status_dir / str(student) / assignment / f"{notebook}.json"
+class _GraderStream:
+    """sys.stdout / sys.stderr while a test cell runs: text goes to the cell's outputs."""
+
+    def __init__(self, outputs: CellOutputs, name: str) -> None:
+        self.outputs, self.name = outputs, name
+
+    def write(self, text: Any) -> int:
+        text = str(text)
+        self.outputs.stream(self.name, text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _plain(value: Any) -> str:
+    try:
+        return repr(value)[:10_000]
+    except Exception:  # noqa: BLE001
+        return f"<{type(value).__name__}>"
 
 
 def _error(ename: str, evalue: str, traceback_lines: list[str] | None = None) -> NotebookNode:
@@ -293,31 +452,75 @@ def _error(ename: str, evalue: str, traceback_lines: list[str] | None = None) ->
     )
 
 
-def _exception(error: Any) -> Exception:
+_STUDENT_CLASSES: dict[tuple[str, type], type] = {}
+
+
+def _exception(error: Any, budget: Budget | None = None) -> Exception:
+    """A trusted exception for one the student's code raised: the built-in class of that name,
+    or a class of the student's name derived from its nearest built-in base (so a test's
+    ``except ValueError`` catches a student's ``class NotPositive(ValueError)``)."""
     if not isinstance(error, dict):
         return StudentError("student code raised an exception")
     ename, evalue = str(error.get("ename", "Exception"))[:100], str(error.get("evalue", ""))[:2000]
-    cls = getattr(builtins, ename, None)
-    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, Warning):
+    args: tuple = (evalue,)
+    if "args" in error:
         try:
-            return cls(evalue)
-        except Exception:  # noqa: BLE001
+            decoded = decode(error["args"], budget=budget)
+            args = tuple(decoded) if isinstance(decoded, list) else args
+        except CodecError:
             pass
+    cls = getattr(builtins, ename, None)
+    if not (isinstance(cls, type) and issubclass(cls, Exception)):
+        cls = None
+        bases = error.get("bases")
+        for base_name in bases[:20] if isinstance(bases, list) else []:
+            base = getattr(builtins, str(base_name), None)
+            if isinstance(base, type) and issubclass(base, Exception):
+                cls = _student_class(ename, base)
+                break
+    if cls is None:
+        return StudentError(f"{ename}: {evalue}")
+    for attempt in (args, (evalue,)):
+        try:
+            return cls(*attempt)
+        except Exception:  # noqa: BLE001 - e.g. UnicodeDecodeError needs five arguments
+            continue
     return StudentError(f"{ename}: {evalue}")
+
+
+def _student_class(ename: str, base: type) -> type:
+    name = ename if ename.isidentifier() else "StudentException"
+    key = (name, base)
+    if key not in _STUDENT_CLASSES:
+        try:
+            cls = type(name, (base, StudentError), {"__module__": "student"})
+        except TypeError:  # a base with a layout of its own
+            cls = type(name, (base,), {"__module__": "student"})
+        _STUDENT_CLASSES[key] = cls
+    return _STUDENT_CLASSES[key]
 
 
 class SandboxedExecute(NbGraderPreprocessor):
     """Run student cells in an isolated worker and test cells in the grader; see the package docs."""
 
-    timeout = Integer(30, help="Wall-clock seconds per cell or per call into student code.").tag(config=True)
+    timeout = Integer(
+        None,
+        allow_none=True,
+        help="Wall-clock seconds per cell or per call into student code (default: Execute.timeout, else 30).",
+    ).tag(config=True)
     limits = Dict({}, help="Overrides of DEFAULT_LIMITS.").tag(config=True)
     hide_paths = List(Unicode(), [], help="Extra folders or files student code must not see.").tag(
         config=True
     )
-    status_dir = Unicode(
-        "sandbox_status",
-        help="Folder (relative to the course folder) for per-notebook reports, kept out of feedback.",
+    preload = List(
+        Unicode(), [], help="Modules the warm worker parent imports before any submission runs."
     ).tag(config=True)
+
+    def cell_timeout(self) -> int:
+        if self.timeout is not None:
+            return int(self.timeout)
+        configured = self.config.get("Execute", {}).get("timeout")
+        return int(configured) if isinstance(configured, int) and configured > 0 else 30
 
     def _hidden(self, db_url: str) -> tuple[list[str], list[str]]:
         cd = self.config.CourseDirectory
@@ -362,15 +565,15 @@ class SandboxedExecute(NbGraderPreprocessor):
             spec["uid"], spec["gid"] = isolation.sandbox_ids()
         spec["hide_dirs"], spec["hide_files"] = self._hidden(info["db_url"])
         spec["private_roots"] = self._private_roots()
-        run = _Run(self, spec, answer_names(sources))
+        spec["preload"] = list(self.preload)
+        run = _Run(self, spec, answer_names(sources), self.cell_timeout())
         started = time.monotonic()
         run.start()
-        count = 0
         try:
-            for index, cell in enumerate(nb.cells):
+            for cell in nb.cells:
                 if cell.cell_type != "code":
                     continue
-                count += 1
+                run.count += 1
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                 source = sources.get(grade_id) if isinstance(grade_id, str) else None
                 trusted = source is not None and source["locked"] and source["cell_type"] == "code"
@@ -382,31 +585,16 @@ class SandboxedExecute(NbGraderPreprocessor):
                     cell.outputs = shown
                 else:
                     cell.outputs = run.run_student(cell.source)
-                cell.execution_count = count
-                resources.setdefault("mvs_cells", []).append(index)
+                cell.execution_count = run.count
         finally:
             run.stop()
-        elapsed = time.monotonic() - started
-        status = {
-            "student": info.get("student"),
-            "notebook": info["notebook"],
+        resources["sandbox"] = {
             "isolation": level,
             "isolation_note": isolation.describe(level),
-            "seconds": round(elapsed, 2),
+            "seconds": round(time.monotonic() - started, 2),
             "restarts": run.restarts,
+            "timed_out": run.timed_out,
+            "killed": run.killed,
             "problems": list(dict.fromkeys(run.notes)),
         }
-        resources["mvs_sandbox"] = status
-        for problem in status["problems"]:
-            self.log.warning("[sandbox] %s/%s: %s", info.get("student"), info["notebook"], problem)
-        if self.status_dir:
-            path = status_path(
-                self._root(), self.status_dir, info["assignment"], info.get("student"), info["notebook"]
-            )
-            with contextlib.suppress(OSError):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(status, indent=1))
         return nb, resources
-
-    def _root(self) -> Path:
-        return Path(str(self.config.CourseDirectory.get("root", "")) or os.getcwd())

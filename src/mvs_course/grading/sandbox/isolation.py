@@ -47,7 +47,7 @@ def bwrap_path() -> str | None:
 
 def namespace_flags() -> list[str]:
     """Root makes the namespaces itself (and switches uid later); others need a user namespace."""
-    return NAMESPACES if os.geteuid() == 0 else ["--unshare-user", *NAMESPACES]
+    return NAMESPACES if os.geteuid() == 0 else ["--unshare-user", "--disable-userns", *NAMESPACES]
 
 
 @cache
@@ -77,8 +77,8 @@ def isolation_level() -> str:
     """
     best, wanted = _best(), os.environ.get("MVS_SANDBOX_LEVEL", "")
     level = wanted if wanted in LEVELS and LEVELS.index(wanted) > LEVELS.index(best) else best
-    if level == "user" and os.geteuid() != 0:
-        level = "rlimits"
+    if level != "bwrap":  # root always has a fresh uid to give; others have only their own
+        level = "user" if os.geteuid() == 0 else "rlimits"
     if level == "rlimits" and os.environ.get(UNSAFE_ENV) != "1":
         raise SandboxUnavailable(
             "Refusing to grade: no bubblewrap sandbox and not root, so student code would run as "
@@ -252,8 +252,9 @@ ACL_XATTR = "system.posix_acl_access"
 _USER_OBJ, _USER, _GROUP_OBJ, _GROUP, _MASK, _OTHER, _UNDEF = 1, 2, 4, 8, 0x10, 0x20, 0xFFFFFFFF
 
 
-def acl_group(path: str, gid: int, perm: int) -> None:
-    """Give group ``gid`` exactly ``perm`` (0 = nothing, 1 = traverse) on ``path``."""
+def acl_group(path: str, gid: int, perm: int, tag: int = _GROUP) -> None:
+    """Give group ``gid`` (a user with ``tag=2``) exactly ``perm`` (0 = nothing, 1 = traverse)
+    on ``path``, through a POSIX ACL entry (nothing else about the path changes)."""
     try:
         data = os.getxattr(path, ACL_XATTR, follow_symlinks=False)
     except OSError:
@@ -264,9 +265,9 @@ def acl_group(path: str, gid: int, perm: int) -> None:
         mode = os.lstat(path).st_mode
         bits = [(_USER_OBJ, mode >> 6 & 7), (_GROUP_OBJ, mode >> 3 & 7), (_OTHER, mode & 7)]
         entries = [(tag, perm_bits, _UNDEF) for tag, perm_bits in bits]
-    if (_GROUP, perm, gid) in entries:
+    if (tag, perm, gid) in entries:
         return
-    entries = [e for e in entries if not (e[0] == _GROUP and e[2] == gid)] + [(_GROUP, perm, gid)]
+    entries = [e for e in entries if not (e[0] == tag and e[2] == gid)] + [(tag, perm, gid)]
     group_class = 0
     for tag, bits, _ in entries:
         group_class |= bits if tag in (_USER, _GROUP_OBJ, _GROUP) else 0

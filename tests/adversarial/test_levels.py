@@ -228,7 +228,11 @@ def _bwrap_here() -> bool:
 
 @pytest.mark.parametrize(
     "who, env, level",
-    [("root without bubblewrap", NO_BWRAP, "user"), ("nobody with bubblewrap", {}, "bwrap")],
+    [
+        ("root with bubblewrap", {}, "bwrap"),
+        ("root without bubblewrap", NO_BWRAP, "user"),
+        ("nobody with bubblewrap", {}, "bwrap"),
+    ],
 )
 def test_hostile_class_at_level(as_root, request, base, who, env, level):
     if level == "bwrap" and not _bwrap_here():

@@ -3,6 +3,7 @@ originals untouched, the batch completes, and the isolation level is reported.""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import time
@@ -12,7 +13,7 @@ import pytest
 from adversarial_batch import _scores, build_batch, grade_in_sandbox, slug
 from hostile_cases import ASSIGNMENT, CASES, NOTEBOOK
 
-from mvs_course.grading.sandbox import describe, isolation_level
+from mvs_course.grading.sandbox import client, describe, isolation_level
 from mvs_course.grading.sandbox.isolation import UID_BASE, UID_SPAN
 
 pytestmark = pytest.mark.slow
@@ -123,6 +124,7 @@ def test_isolation_level_is_reported(batch):
 def test_no_sandbox_process_survives(batch):
     if os.geteuid() != 0:
         pytest.skip("only root runs student code as separate users")
+    client.shutdown()  # the worker started ahead for a next submission
     deadline = time.monotonic() + 5
     while worker_processes() and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -201,3 +203,24 @@ def worker_processes() -> list[int]:
             except OSError:
                 pass
     return found
+
+
+def _printed(batch, case: str) -> str:
+    graded = batch.course.course_dir / "autograded" / slug(case) / ASSIGNMENT / NOTEBOOK
+    nb = nbformat.read(graded, as_version=4)
+    return "".join(str(o.get("text", "")) for cell in nb.cells for o in cell.get("outputs", []))
+
+
+def test_covers_cannot_be_undone(batch):
+    if batch.level == "rlimits":
+        pytest.skip("nothing is covered at rlimits")
+    text = _printed(batch, "undo the covers: capabilities, remounts, nested namespaces, then steal")
+    tried = ast.literal_eval(text.split("UNDO ", 1)[1].splitlines()[0])
+    assert int(tried["caps"], 16) == 0, tried
+    assert tried["remount / rw"] != 0 and tried["umount /tmp"] != 0, tried
+    assert "stole from 0 files" in text
+
+
+def test_nothing_a_student_leaves_reaches_the_next(batch):
+    text = _printed(batch, "leak 2: runs what a classmate left in shared folders and keyrings")
+    assert "LEAK []" in text, text

@@ -195,6 +195,11 @@ _POOL = _Pool()
 atexit.register(_POOL.close)
 
 
+def shutdown() -> None:
+    """Stop the worker started ahead (it also dies with this process)."""
+    _POOL.close()
+
+
 def spawn(spec: dict) -> Worker:
     """A fresh isolated worker for one submission."""
     return _POOL.spawn(spec)

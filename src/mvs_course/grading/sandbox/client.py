@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -193,6 +194,7 @@ class _Pool:
 
 _POOL = _Pool()
 atexit.register(_POOL.close)
+multiprocessing.util.Finalize(None, _POOL.close, exitpriority=0)  # forked grading processes
 
 
 def shutdown() -> None:

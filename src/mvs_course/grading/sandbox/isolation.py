@@ -187,6 +187,7 @@ def bwrap_command(spec: dict, argv: list[str]) -> list[str]:
     size = str(int(spec.get("tmp_bytes", 64 << 20)))
     cmd += ["--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm"]
     cmd += ["--proc", "/proc", "--perms", "1777", "--size", size, "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    cmd += ["--remount-ro", "/"]  # the skeleton of folders around the allow-list too
     if os.geteuid() == 0:  # the worker switches to its uid first thing, then has no capabilities
         cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:

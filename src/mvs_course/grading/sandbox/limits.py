@@ -90,9 +90,10 @@ class Cgroup:
     """One submission's cgroup (a folder per hierarchy); ``None`` folders when cgroups are off."""
 
     def __init__(self, memory: int = MEMORY, pids: int = PIDS) -> None:
-        name = f"mvs-sandbox-{uuid.uuid4().hex[:12]}"
+        name = f"mvs-sandbox-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.folders: list[Path] = []
         if mode() == "v2":
+            _remove_stale(_v2_root())
             folder = _v2_root() / name
             folder.mkdir()
             (folder / "memory.max").write_text(str(memory))
@@ -102,6 +103,8 @@ class Cgroup:
         elif mode() == "v1":
             mem = ROOT / "memory" / _own("memory").lstrip("/") / name
             pid = ROOT / "pids" / _own("pids").lstrip("/") / name
+            _remove_stale(mem.parent)
+            _remove_stale(pid.parent)
             mem.mkdir()
             pid.mkdir()
             self.folders = [mem, pid]
@@ -149,6 +152,16 @@ class Cgroup:
                 return
             if self.folders:
                 time.sleep(0.05)
+
+
+def _remove_stale(parent: Path) -> None:
+    """Remove the cgroups of graders that are gone (killed before they could clean up)."""
+    for folder in parent.glob("mvs-sandbox-*-*"):
+        owner = folder.name.split("-")[2]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            stale = Cgroup.__new__(Cgroup)
+            stale.folders = [folder]
+            stale.remove(wait=1.0)
 
 
 def _vm_size() -> int:

@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -36,42 +37,131 @@ def _clean_env(home: str) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "MPLCONFIGDIR": home, **threads, **env}
 
 
-class Launch:
-    """A worker process started for a submission not yet known: isolated, limited, importing."""
+def _ready_pid(sock: socket.socket, timeout: float) -> int:
+    """Wait for a worker's one-byte ready; its pid (in our PID namespace) comes from the kernel."""
+    sock.settimeout(timeout)
+    data, ancillary, _flags, _addr = sock.recvmsg(1, socket.CMSG_SPACE(12))
+    if data != b"R":
+        raise CodecError("the worker did not say it was ready")
+    for level, kind, creds in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+            return struct.unpack("3i", creds[:12])[0]
+    raise CodecError("no credentials from the worker")
+
+
+def _socketpair() -> tuple[socket.socket, socket.socket]:
+    ours, theirs = socket.socketpair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    return ours, theirs
+
+
+class Zygote:
+    """Root: one warm process per grading process (under bubblewrap at level ``bwrap``) that
+    forks each submission's worker; every worker gets a fresh uid and a cgroup of its own."""
 
     def __init__(self, spec: dict, level: str) -> None:
-        self.level, self.cgroup, self.uid, self.scratch = level, None, None, ""
-        root = os.geteuid() == 0
-        if limits.mode() != "rlimits":
-            self.cgroup = limits.Cgroup(pids=limits.PIDS)
-        gid = None
-        if root:
-            self.uid, gid = isolation.fresh_uid(), isolation.sandbox_gid()
+        self.level, self.gid = level, isolation.sandbox_gid()
+        ours, theirs = _socketpair()
+        preload = ",".join([*PRELOAD, *spec.get("preload", [])])
+        argv = [sys.executable, LAUNCH, str(theirs.fileno()), "--zygote", "--preload", preload]
+        if level == "bwrap":
+            argv = isolation.bwrap_command(spec, argv)
+        debug = os.environ.get("MVS_SANDBOX_DEBUG")
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=None if debug else subprocess.DEVNULL,
+                start_new_session=True,
+                env=_clean_env("/tmp"),
+                cwd="/",
+            )
+        finally:
+            theirs.close()
+        self.control, self.pid = ours, 0
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def order(self, spec: dict) -> Child:
+        """A worker for a submission to come: forked now, waiting for its go."""
+        uid = isolation.fresh_uid()
+        ours, theirs = _socketpair()
+        order = {"uid": uid, "gid": self.gid, "home": f"/tmp/mvs-worker-{uid}"}
+        try:
+            socket.send_fds(self.control, [json.dumps(order).encode()], [theirs.fileno()])
+        finally:
+            theirs.close()
+        return Child(self, ours, uid, order["home"])
+
+    def close(self) -> None:
+        for sender in (os.killpg, os.kill):
+            try:
+                sender(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.control.close()
+        self.proc.wait()
+
+
+class Child:
+    """One forked worker: a fresh uid, its folder inside the zygote's /tmp, a cgroup."""
+
+    def __init__(self, zygote: Zygote, sock: socket.socket, uid: int, home: str) -> None:
+        self.zygote, self.sock, self.uid, self.home = zygote, sock, uid, home
+        self.cgroup: limits.Cgroup | None = None
+        self.pid = 0
+
+    def start(self, spec: dict, timeout: float) -> Worker:
+        worker = Worker(self)
+        try:
+            if not self.zygote.pid:
+                self.zygote.pid = _ready_pid(self.zygote.control, timeout)
+            self.pid = _ready_pid(self.sock, timeout)
+            if limits.mode() != "rlimits":
+                self.cgroup = limits.Cgroup()
+                self.cgroup.join(self.pid)
+            nproc = None if self.cgroup else int(spec.get("processes", limits.PIDS))
+            send_msg(self.sock, {"go": {**_limit_values(spec), "nproc": nproc}})
+            if "started" not in recv_msg(self.sock):
+                raise CodecError("not started")
+        except (OSError, EOFError, CodecError) as err:
+            worker.kill(f"the sandbox worker did not start ({err})")
+            raise WorkerLost(worker.dead) from None
+        self.sock.settimeout(None)
+        return worker
+
+    def exit_code(self, wait: float = 2.0) -> int | None:
+        return None  # the monitor reports it as a message
+
+    def discard(self) -> None:
+        isolation.kill_uid(self.uid)
+        if self.cgroup is not None:
+            self.cgroup.remove()
+        if self.zygote.pid:  # the folder as the zygote sees it, whatever its mount namespace
+            shutil.rmtree(f"/proc/{self.zygote.pid}/root{self.home}", ignore_errors=True)
+        if self.zygote.level != "bwrap":
+            isolation.sweep_uid(self.uid)
+        self.sock.close()
+
+
+class Launch:
+    """Not root: a worker process started (and importing) for a submission not yet known."""
+
+    def __init__(self, spec: dict, level: str) -> None:
+        self.level, self.scratch = level, ""
         if level == "bwrap":
             home = "/tmp"
         else:
             self.scratch = home = tempfile.mkdtemp(prefix="mvs-sandbox-")
-            if self.uid is not None:
-                os.chown(self.scratch, self.uid, gid)
-        ours, theirs = socket.socketpair()
+        ours, theirs = _socketpair()
         preload = ",".join([*PRELOAD, *spec.get("preload", [])])
         argv = [sys.executable, LAUNCH, str(theirs.fileno()), "--preload", preload]
         if level == "bwrap":
-            if self.uid is not None:  # bwrap runs as root; the worker switches uid first thing
-                argv += ["--uid", str(self.uid), "--gid", str(gid)]
             argv = isolation.bwrap_command(spec, argv)
-        uid, cgroup = (self.uid if level != "bwrap" else None), self.cgroup
-
-        def prepare() -> None:  # in the child, before exec
-            if cgroup is not None:
-                cgroup.join()
-            if uid is not None:
-                os.setgroups([])
-                os.setgid(gid)
-                os.setuid(uid)
-
         debug = os.environ.get("MVS_SANDBOX_DEBUG")
-        self.home = home
         try:
             self.proc = subprocess.Popen(
                 argv,
@@ -82,7 +172,6 @@ class Launch:
                 start_new_session=True,
                 env=_clean_env(home),
                 cwd=self.scratch or "/",
-                preexec_fn=prepare,
             )
         except BaseException:
             ours.close()
@@ -90,21 +179,15 @@ class Launch:
             raise
         finally:
             theirs.close()
-        self.sock, self.pid, self.ready = ours, self.proc.pid, False
+        self.sock = ours
 
     def start(self, spec: dict, timeout: float) -> Worker:
         """Wait until its imports are done, give it the submission's limits, and hand it over."""
         worker = Worker(self)
         try:
-            self.sock.settimeout(timeout)
-            if "ready" not in recv_msg(self.sock):
-                raise CodecError("no ready")
-            nproc = None
-            if self.cgroup is None:
-                nproc = int(spec.get("processes", limits.PIDS))
-                if self.uid is None:  # the grader's own uid: its processes count too
-                    nproc += limits.count_processes(os.getuid())
-            send_msg(self.sock, {"go": {**_limit_values(spec), "home": self.home, "nproc": nproc}})
+            _ready_pid(self.sock, timeout)
+            nproc = int(spec.get("processes", limits.PIDS)) + limits.count_processes(os.getuid())
+            send_msg(self.sock, {"go": {**_limit_values(spec), "nproc": nproc}})
             if "started" not in recv_msg(self.sock):
                 raise CodecError("not started")
         except (OSError, EOFError, CodecError) as err:
@@ -131,17 +214,10 @@ class Launch:
                     sender(proc.pid, signal.SIGKILL)
                 except OSError:
                     pass
-        if self.uid is not None:
-            isolation.kill_uid(self.uid)
-        if self.cgroup is not None:
-            self.cgroup.remove()
-        if proc is not None:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
-        if self.uid is not None and self.level != "bwrap":
-            isolation.sweep_uid(self.uid)
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
         sock = getattr(self, "sock", None)
@@ -163,33 +239,44 @@ class _Pool:
     """The next worker, started ahead; one per grading process (forked graders start their own)."""
 
     def __init__(self) -> None:
-        self.owner, self.key, self.next = os.getpid(), "", None
+        self.owner, self.key = os.getpid(), ""
+        self.zygote: Zygote | None = None
+        self.next: Child | Launch | None = None
         self.protected: set[str] = set()
 
+    def _ahead(self, spec: dict, level: str) -> Child | Launch:
+        if os.geteuid() != 0:
+            return Launch(spec, level)
+        if self.zygote is None or not self.zygote.alive():
+            self.zygote = Zygote(spec, level)
+        return self.zygote.order(spec)
+
     def spawn(self, spec: dict, timeout: float = 120) -> Worker:
-        if self.owner != os.getpid():  # forked: the parent's worker is not ours to use
-            self.owner, self.key, self.next = os.getpid(), "", None
+        if self.owner != os.getpid():  # forked: the parent's workers are not ours to use
+            self.owner, self.key, self.next, self.zygote = os.getpid(), "", None, None
         level = isolation.isolation_level()
         key = _launch_key(spec, level)
         if level == "user" and key not in self.protected:
             isolation.protect(spec, isolation.sandbox_gid())
             self.protected.add(key)
-        launch = self.next if self.key == key and self.next and self.next.proc.poll() is None else None
-        if launch is None and self.next is not None:
-            self.next.discard()
-        self.next = None
-        if launch is None:
-            launch = Launch(spec, level)
+        if self.key != key:
+            self.close()
+        launch, self.next, self.key = self.next, None, key
+        if launch is None or (isinstance(launch, Launch) and launch.proc.poll() is not None):
+            launch = self._ahead(spec, level)
         try:
-            self.next, self.key = Launch(spec, level), key  # imports while this one is graded
+            self.next = self._ahead(spec, level)  # forks or imports while this one is graded
         except (OSError, subprocess.SubprocessError):
             self.next = None
         return launch.start(spec, timeout)
 
     def close(self) -> None:
-        if self.next is not None and self.owner == os.getpid():
-            self.next.discard()
-        self.next = None
+        if self.owner == os.getpid():
+            if self.next is not None:
+                self.next.discard()
+            if self.zygote is not None:
+                self.zygote.close()
+        self.next = self.zygote = None
 
 
 _POOL = _Pool()
@@ -230,8 +317,8 @@ def _ending(code: object, waited: float) -> str:
 class Worker:
     """One submission's sandboxed process; every reply is untrusted data."""
 
-    def __init__(self, launch: Launch) -> None:
-        self.launch, self.sock, self.pid, self.dead = launch, launch.sock, launch.pid, ""
+    def __init__(self, launch: Child | Launch) -> None:
+        self.launch, self.sock, self.dead = launch, launch.sock, ""
 
     def request(self, message: dict, timeout: float) -> dict:
         if self.dead:
@@ -243,7 +330,11 @@ class Worker:
         start = time.monotonic()
         try:
             send_msg(self.sock, message)
-            return recv_msg(self.sock)
+            reply = recv_msg(self.sock)
+            if isinstance(reply, dict) and "worker_exit" in reply:  # from the root monitor
+                self.kill(_ending(reply["worker_exit"], time.monotonic() - start))
+                raise WorkerLost(self.dead)
+            return reply
         except TimeoutError:
             self.kill(f"stopped after the {timeout:.0f} s wall-clock limit")
         except (EOFError, ConnectionError, BrokenPipeError):

@@ -33,6 +33,7 @@ LEVELS = ("bwrap", "user", "rlimits")
 UID_BASE, UID_SPAN = 1_500_000, 1_000_000  # one fresh uid per worker, no passwd entry needed
 UNSAFE_ENV = "MVS_SANDBOX_UNSAFE_SAME_USER"
 SYSTEM = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
+ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_SYS_ADMIN")  # SYS_ADMIN: IPC namespaces
 NAMESPACES = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
 
 
@@ -94,11 +95,21 @@ isolation_level.cache_clear = lambda: (_best.cache_clear(), _bwrap_works.cache_c
 
 def describe(level: str) -> str:
     """One sentence for the instructor about what ``level`` means, with the limits in force."""
-    who = "a fresh unprivileged uid" if os.geteuid() == 0 else "your uid inside a user namespace"
+    if os.geteuid() == 0:
+        how = (
+            "as a fresh unprivileged uid per submission (forked from a warm process), with no "
+            "capabilities, no network, an IPC namespace and session keyring of its own, seeing only "
+            "the system, Python, the venv and the course package (read-only); it can write only its "
+            "own folder, removed afterwards"
+        )
+    else:
+        how = (
+            "as your uid inside a user namespace, one bubblewrap per submission, with no "
+            "capabilities, no network, private mount/PID/IPC namespaces that show only the system, "
+            "Python, the venv and the course package (read-only), a private /tmp and /dev/shm"
+        )
     text = {
-        "bwrap": f"Student code runs under bubblewrap as {who}, with no capabilities, no network, "
-        "in private mount/PID/IPC namespaces that show only the system, Python, the venv and the "
-        "course package (read-only) and a private /tmp and /dev/shm",
+        "bwrap": f"Student code runs under bubblewrap {how}",
         "user": "NO NAMESPACES (bubblewrap missing or blocked): student code runs as a fresh "
         f"unprivileged uid per submission, the course folder, gradebook and project made unreadable "
         f"to it (ACL entries for group {SANDBOX_GROUP!r}); it CAN use the network and read "
@@ -184,14 +195,15 @@ def bwrap_command(spec: dict, argv: list[str]) -> list[str]:
         if any(_inside(path, a) for a in allowed):
             cmd += ["--tmpfs", path, "--remount-ro", path] if os.path.isdir(path) else []
             cmd += [] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
-    size = str(int(spec.get("tmp_bytes", 64 << 20)))
-    cmd += ["--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm"]
-    cmd += ["--proc", "/proc", "--perms", "1777", "--size", size, "--tmpfs", "/tmp", "--chdir", "/tmp"]
-    cmd += ["--remount-ro", "/"]  # the skeleton of folders around the allow-list too
-    if os.geteuid() == 0:  # the worker switches to its uid first thing, then has no capabilities
-        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    else:
-        cmd += ["--cap-drop", "ALL"]
+    # root: a zygote forks workers that switch to fresh uids, which cannot write /tmp, only the
+    # folder the zygote makes for each (it keeps the capabilities for that, never its workers)
+    root = os.geteuid() == 0
+    size, mode = str(int(spec.get("tmp_bytes", 64 << 20))), "0755" if root else "1777"
+    cmd += ["--dev", "/dev", "--perms", mode, "--size", size, "--tmpfs", "/dev/shm"]
+    cmd += ["--proc", "/proc", "--perms", mode, "--size", size, "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    cmd += ["--remount-ro", "/", "--cap-drop", "ALL"]  # the skeleton around the allow-list too
+    if root:
+        cmd += [arg for cap in ZYGOTE_CAPS for arg in ("--cap-add", cap)]
     return [*cmd, "--", *argv]
 
 

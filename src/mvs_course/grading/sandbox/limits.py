@@ -117,10 +117,10 @@ class Cgroup:
                     pass
             (pid / "pids.max").write_text(str(pids))
 
-    def join(self) -> None:
-        """Put the calling process in (call in the child before it execs)."""
+    def join(self, pid: int = 0) -> None:
+        """Put process ``pid`` in (default: the caller; call before it runs student code)."""
         for folder in self.folders:
-            (folder / "cgroup.procs").write_text(str(os.getpid()))
+            (folder / "cgroup.procs").write_text(str(pid or os.getpid()))
 
     def pids(self) -> set[int]:
         found: set[int] = set()

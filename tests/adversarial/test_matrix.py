@@ -181,7 +181,8 @@ def test_student_code_has_no_network_and_no_foreign_processes(batch, facts):
     if batch.level != "bwrap":
         pytest.skip("no network or PID namespace without bubblewrap (reported)")
     assert facts["network"] is False
-    assert facts["processes"] <= 3
+    # its own worker and, as root, the sandbox's warm process, monitors and the next waiting worker
+    assert facts["processes"] <= 8
 
 
 def test_student_code_runs_unprivileged_and_cannot_write_the_project(batch, facts):

@@ -1,5 +1,10 @@
-"""Grader side of the worker protocol: one sandboxed process per submission, the next one
-always started (and its imports done) while the current submission is graded."""
+"""Grader side of the worker protocol: one sandboxed worker per submission, the next one
+always ready while the current submission is graded.
+
+As root, a warm zygote per grading process (inside bubblewrap when it works) forks each
+worker, which switches to a fresh uid; the grader puts it in a cgroup of its own before it
+runs student code. Not root, each worker is its own bubblewrap (or, allowed explicitly, a
+plain process), started and importing while the previous submission is graded."""
 
 from __future__ import annotations
 
@@ -137,9 +142,12 @@ class Child:
         return None  # the monitor reports it as a message
 
     def discard(self) -> None:
-        isolation.kill_uid(self.uid)
         if self.cgroup is not None:
-            self.cgroup.remove()
+            self.cgroup.remove()  # kills every process in it: nothing leaves a cgroup unprivileged
+        if self.cgroup is None or self.cgroup.folders:
+            isolation.kill_uid(self.uid)
+            if self.cgroup is not None:
+                self.cgroup.remove()
         if self.zygote.pid:  # the folder as the zygote sees it, whatever its mount namespace
             shutil.rmtree(f"/proc/{self.zygote.pid}/root{self.home}", ignore_errors=True)
         if self.zygote.level != "bwrap":

@@ -229,15 +229,15 @@ def fresh_uid() -> int:
 
 def kill_uid(uid: int) -> None:
     """Kill every process of ``uid`` (a worker uid), whatever session or group it moved to."""
-    for _ in range(3):
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.setuid(uid)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setuid(uid)
+            for _ in range(3):  # again, for what was being forked meanwhile
                 os.kill(-1, 9)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def sweep_uid(uid: int) -> None:
@@ -282,8 +282,8 @@ def acl_group(path: str, gid: int, perm: int, tag: int = _GROUP) -> None:
         return
     entries = [e for e in entries if not (e[0] == tag and e[2] == gid)] + [(tag, perm, gid)]
     group_class = 0
-    for tag, bits, _ in entries:
-        group_class |= bits if tag in (_USER, _GROUP_OBJ, _GROUP) else 0
+    for kind, bits, _ in entries:
+        group_class |= bits if kind in (_USER, _GROUP_OBJ, _GROUP) else 0
     entries = [e for e in entries if e[0] != _MASK] + [(_MASK, group_class, _UNDEF)]
     entries.sort(key=lambda e: (e[0], e[2]))
     os.setxattr(path, ACL_XATTR, struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries))

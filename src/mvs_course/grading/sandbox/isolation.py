@@ -183,7 +183,13 @@ def bwrap_command(spec: dict, argv: list[str]) -> list[str]:
             cmd += ["--symlink", os.readlink(host), host]
         elif os.path.isdir(host):
             cmd += ["--ro-bind", host, host]
-    made = set()
+    # root: a zygote forks workers that switch to fresh uids, which cannot write /tmp, only the
+    # folder the zygote makes for each (it keeps the capabilities for that, never its workers)
+    root = os.geteuid() == 0
+    size, mode = str(int(spec.get("tmp_bytes", 64 << 20))), "0755" if root else "1777"
+    cmd += ["--dev", "/dev", "--perms", mode, "--size", size, "--tmpfs", "/dev/shm"]
+    cmd += ["--proc", "/proc", "--perms", mode, "--size", size, "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    made = {"/tmp", "/dev", "/proc"}  # then a project under /tmp is bound inside the new one
     allowed = allowed_paths(spec)
     for path in allowed:
         for parent in reversed(Path(path).parents):
@@ -195,12 +201,6 @@ def bwrap_command(spec: dict, argv: list[str]) -> list[str]:
         if any(_inside(path, a) for a in allowed):
             cmd += ["--tmpfs", path, "--remount-ro", path] if os.path.isdir(path) else []
             cmd += [] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
-    # root: a zygote forks workers that switch to fresh uids, which cannot write /tmp, only the
-    # folder the zygote makes for each (it keeps the capabilities for that, never its workers)
-    root = os.geteuid() == 0
-    size, mode = str(int(spec.get("tmp_bytes", 64 << 20))), "0755" if root else "1777"
-    cmd += ["--dev", "/dev", "--perms", mode, "--size", size, "--tmpfs", "/dev/shm"]
-    cmd += ["--proc", "/proc", "--perms", mode, "--size", size, "--tmpfs", "/tmp", "--chdir", "/tmp"]
     cmd += ["--remount-ro", "/", "--cap-drop", "ALL"]  # the skeleton around the allow-list too
     if root:
         cmd += [arg for cap in ZYGOTE_CAPS for arg in ("--cap-add", cap)]

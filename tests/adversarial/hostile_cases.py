@@ -220,6 +220,85 @@ print("PROBE" + json.dumps(facts))
 """
 
 
+# syscall numbers for the kernel keyring (add_key, request_key, keyctl) and unshare/mount
+KEYS = {"x86_64": (248, 249, 250), "aarch64": (217, 218, 219)}
+
+UNDO_COVERS = """
+import ctypes, os, platform
+libc = ctypes.CDLL(None, use_errno=True)
+tried = {{"caps": open("/proc/self/status").read().split("CapEff:")[1].split()[0]}}
+MS_REMOUNT, MS_BIND, MS_REC = 32, 4096, 16384
+tried["remount / rw"] = libc.mount(None, b"/", None, MS_REMOUNT | MS_BIND, None)
+tried["umount /tmp"] = libc.umount2(b"/tmp", 2)
+tried["unshare user+mount"] = libc.unshare(0x10000000 | 0x00020000)
+if tried["unshare user+mount"] == 0:
+    for target in (b"/", b"/tmp", b"/usr", "{project}".encode(), "{course}".encode()):
+        tried["umount " + target.decode()] = libc.umount2(target, 2)
+    tried["remount / rw again"] = libc.mount(None, b"/", None, MS_REMOUNT | MS_BIND, None)
+    tried["bind / over /tmp"] = libc.mount(b"/", b"/tmp", None, MS_BIND | MS_REC, None)
+print("UNDO", tried)
+"""
+
+LEAK_WRITE = """
+import ctypes, os, platform
+payload = {payload!r}
+for folder in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue", "/run/user", "/run"):
+    try:
+        path = os.path.join(folder, "mvs-leak.py")
+        with open(path, "w") as f:
+            f.write(payload)
+        os.chmod(path, 0o666)
+    except OSError:
+        pass
+numbers = {keys!r}.get(platform.machine())
+if numbers:
+    libc = ctypes.CDLL(None, use_errno=True)
+    data = payload.encode()
+    for ring in (-3, -4, -5):  # session, user, user-session keyrings
+        libc.syscall(numbers[0], b"user", b"mvs-leak", data, len(data), ring)
+"""
+
+LEAK_READ = """
+import ctypes, glob, os, platform
+found = []
+for path in ["/tmp/mvs-leak.py", "/var/tmp/mvs-leak.py", "/dev/shm/mvs-leak.py", "/run/lock/mvs-leak.py",
+             "/dev/mqueue/mvs-leak.py", "/run/user/mvs-leak.py", "/run/mvs-leak.py"]:
+    try:
+        exec(open(path).read())
+        found.append(path)
+    except Exception:
+        pass
+numbers = {keys!r}.get(platform.machine())
+if numbers:
+    libc = ctypes.CDLL(None, use_errno=True)
+    key = libc.syscall(numbers[1], b"user", b"mvs-leak", None, 0)
+    if key > 0:
+        buffer = ctypes.create_string_buffer(1 << 16)
+        size = libc.syscall(numbers[2], 11, key, buffer, 1 << 16)
+        if size > 0:
+            exec(buffer.raw[:size].decode())
+            found.append("keyring")
+print("LEAK", found)
+"""
+
+MEMORY_SPLIT = """
+import subprocess, sys, time
+child = "data = b'x' * (400 << 20)\\nprint('held', flush=True)\\nimport time\\ntime.sleep(20)"
+procs = [subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE) for _ in range(4)]
+said = [p.stdout.readline().strip() == b"held" for p in procs]
+time.sleep(0.5)  # the memory limit may kill one that said so, to make room for the next
+held = sum(s and p.poll() is None for s, p in zip(said, procs))
+for p in procs:
+    p.kill()
+print("HELD", held)
+"""
+
+
+def _leak_write(ctx: Ctx):
+    payload = "\n".join(ctx.solution.values())
+    return _append(_nb(ctx, ctx.solution), LEAK_WRITE.format(payload=payload, keys=KEYS))
+
+
 def _strip_metadata(ctx: Ctx):
     nb = _nb(ctx, _wrong_career(ctx))
     for cell in nb.cells:
@@ -376,6 +455,18 @@ CASES = [
         ),
         FULL,
     ),
+    Case(
+        "undo the covers: capabilities, remounts, nested namespaces, then steal",
+        lambda c: _insert_after(_nb(c, {}), "setup", _fmt(UNDO_COVERS + STEAL + GRADEBOOK, c)),
+        0,
+    ),
+    Case("leak 1: writes its answers to shared folders and keyrings", _leak_write, FULL),
+    Case(
+        "leak 2: runs what a classmate left in shared folders and keyrings",
+        lambda c: _insert_after(_nb(c, {}), "setup", LEAK_READ.format(keys=KEYS)),
+        0,
+    ),
+    Case("memory across 4 processes", lambda c: _append(_nb(c, c.solution), MEMORY_SPLIT), FULL),
     Case(
         "CPU burn in a child process",
         lambda c: _append(

@@ -3,15 +3,18 @@ originals untouched, the batch completes, and the isolation level is reported.""
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 import time
 
 import nbformat
 import pytest
-from adversarial_batch import _scores, build_batch, grade_in_sandbox, sandbox_processes, slug
+from adversarial_batch import _scores, build_batch, grade_in_sandbox, slug
 from hostile_cases import ASSIGNMENT, CASES, NOTEBOOK
 
-from mvs_course.grading.sandbox import describe, isolation_level
+from mvs_course.grading.sandbox import client, describe, isolation_level
+from mvs_course.grading.sandbox.isolation import UID_BASE, UID_SPAN
 
 pytestmark = pytest.mark.slow
 
@@ -119,12 +122,13 @@ def test_isolation_level_is_reported(batch):
 
 
 def test_no_sandbox_process_survives(batch):
-    if batch.level != "user+namespaces":
-        pytest.skip("only root runs student code as a separate user")
+    if os.geteuid() != 0:
+        pytest.skip("only root runs student code as separate users")
+    client.shutdown()  # the worker started ahead for a next submission
     deadline = time.monotonic() + 5
-    while sandbox_processes() and time.monotonic() < deadline:
+    while worker_processes() and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert sandbox_processes() == []
+    assert worker_processes() == []
 
 
 def test_regrade_gives_the_same_result(batch):
@@ -174,15 +178,50 @@ def test_student_code_cannot_read_private_course_files(batch, facts):
 
 
 def test_student_code_has_no_network_and_no_foreign_processes(batch, facts):
-    if batch.level == "rlimits":
-        pytest.skip("no network namespace without privileges (reported)")
+    if batch.level != "bwrap":
+        pytest.skip("no network or PID namespace without bubblewrap (reported)")
     assert facts["network"] is False
-    assert facts["processes"] <= 3
+    # its own worker and, as root, the sandbox's warm process, monitors and the next waiting worker
+    assert facts["processes"] <= 8
 
 
 def test_student_code_runs_unprivileged_and_cannot_write_the_project(batch, facts):
-    if batch.level != "user+namespaces":
-        pytest.skip("only root can switch to the sandbox user")
     assert facts["uid"] != 0
+    if batch.level == "rlimits":
+        pytest.skip("at rlimits student code has the grader's own rights (refused unless allowed)")
     assert facts["write_project"] is False
     assert not (batch.course.project / "pwned.txt").exists()
+
+
+def worker_processes() -> list[int]:
+    """Pids of processes still running as a worker uid."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if UID_BASE <= os.stat(f"/proc/{entry}").st_uid < UID_BASE + UID_SPAN:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def _printed(batch, case: str) -> str:
+    graded = batch.course.course_dir / "autograded" / slug(case) / ASSIGNMENT / NOTEBOOK
+    nb = nbformat.read(graded, as_version=4)
+    return "".join(str(o.get("text", "")) for cell in nb.cells for o in cell.get("outputs", []))
+
+
+def test_covers_cannot_be_undone(batch):
+    if batch.level == "rlimits":
+        pytest.skip("nothing is covered at rlimits")
+    text = _printed(batch, "undo the covers: capabilities, remounts, nested namespaces, then steal")
+    tried = ast.literal_eval(text.split("UNDO ", 1)[1].splitlines()[0])
+    assert int(tried["caps"], 16) == 0, tried
+    assert tried["remount / rw"] != 0 and tried["umount /tmp"] != 0, tried
+    assert "stole from 0 files" in text
+
+
+def test_nothing_a_student_leaves_reaches_the_next(batch):
+    text = _printed(batch, "leak 2: runs what a classmate left in shared folders and keyrings")
+    assert "LEAK []" in text, text

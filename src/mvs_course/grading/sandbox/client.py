@@ -1,91 +1,312 @@
-"""Grader side of the worker protocol: a warm zygote per grading process, one worker per submission."""
+"""Grader side of the worker protocol: one sandboxed worker per submission, the next one
+always ready while the current submission is graded.
+
+As root, a warm zygote per grading process (inside bubblewrap when it works) forks each
+worker, which switches to a fresh uid; the grader puts it in a cgroup of its own before it
+runs student code. Not root, each worker is its own bubblewrap (or, allowed explicitly, a
+plain process), started and importing while the previous submission is graded."""
 
 from __future__ import annotations
 
+import atexit
 import json
+import multiprocessing.util
 import os
+import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
-import threading
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
+from . import isolation, limits
 from .codec import CodecError, recv_msg, send_msg
+
+LAUNCH = str(Path(__file__).with_name("launch.py"))
+PRELOAD = ("numpy", "pandas", "IPython.core.inputtransformer2")
 
 
 class WorkerLost(RuntimeError):
     """The student's worker timed out, died or broke the protocol; it has been killed."""
 
 
+def _clean_env(home: str) -> dict[str, str]:
+    """The worker's environment: nothing secret (student code can read its own environ)."""
+    keep = ("LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    threads = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "MPLCONFIGDIR": home, **threads, **env}
+
+
+def _ready_pid(sock: socket.socket, timeout: float) -> int:
+    """Wait for a worker's one-byte ready; its pid (in our PID namespace) comes from the kernel."""
+    sock.settimeout(timeout)
+    data, ancillary, _flags, _addr = sock.recvmsg(1, socket.CMSG_SPACE(12))
+    if data != b"R":
+        raise CodecError("the worker did not say it was ready")
+    for level, kind, creds in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+            return struct.unpack("3i", creds[:12])[0]
+    raise CodecError("no credentials from the worker")
+
+
+def _socketpair() -> tuple[socket.socket, socket.socket]:
+    ours, theirs = socket.socketpair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    return ours, theirs
+
+
 class Zygote:
-    """A warm parent (pandas already imported) that forks isolated workers on request."""
+    """Root: one warm process per grading process (under bubblewrap at level ``bwrap``) that
+    forks each submission's worker; every worker gets a fresh uid and a cgroup of its own."""
+
+    def __init__(self, spec: dict, level: str) -> None:
+        self.level, self.gid = level, isolation.sandbox_gid()
+        ours, theirs = _socketpair()
+        preload = ",".join([*PRELOAD, *spec.get("preload", [])])
+        argv = [sys.executable, LAUNCH, str(theirs.fileno()), "--zygote", "--preload", preload]
+        if level == "bwrap":
+            argv = isolation.bwrap_command(spec, argv)
+        debug = os.environ.get("MVS_SANDBOX_DEBUG")
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=None if debug else subprocess.DEVNULL,
+                start_new_session=True,
+                env=_clean_env("/tmp"),
+                cwd="/",
+            )
+        finally:
+            theirs.close()
+        self.control, self.pid = ours, 0
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def order(self, spec: dict) -> Child:
+        """A worker for a submission to come: forked now, waiting for its go."""
+        uid = isolation.fresh_uid()
+        ours, theirs = _socketpair()
+        order = {"uid": uid, "gid": self.gid, "home": f"/tmp/mvs-worker-{uid}"}
+        try:
+            socket.send_fds(self.control, [json.dumps(order).encode()], [theirs.fileno()])
+        finally:
+            theirs.close()
+        return Child(self, ours, uid, order["home"])
+
+    def close(self) -> None:
+        for sender in (os.killpg, os.kill):
+            try:
+                sender(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.control.close()
+        self.proc.wait()
+
+
+class Child:
+    """One forked worker: a fresh uid, its folder inside the zygote's /tmp, a cgroup."""
+
+    def __init__(self, zygote: Zygote, sock: socket.socket, uid: int, home: str) -> None:
+        self.zygote, self.sock, self.uid, self.home = zygote, sock, uid, home
+        self.cgroup: limits.Cgroup | None = None
+        self.pid = 0
+
+    def start(self, spec: dict, timeout: float) -> Worker:
+        worker = Worker(self)
+        try:
+            if not self.zygote.pid:
+                self.zygote.pid = _ready_pid(self.zygote.control, timeout)
+            self.pid = _ready_pid(self.sock, timeout)
+            if limits.mode() != "rlimits":
+                self.cgroup = limits.Cgroup()
+                self.cgroup.join(self.pid)
+            nproc = None if self.cgroup else int(spec.get("processes", limits.PIDS))
+            send_msg(self.sock, {"go": {**_limit_values(spec), "nproc": nproc}})
+            if "started" not in recv_msg(self.sock):
+                raise CodecError("not started")
+        except (OSError, EOFError, CodecError) as err:
+            worker.kill(f"the sandbox worker did not start ({err})")
+            raise WorkerLost(worker.dead) from None
+        self.sock.settimeout(None)
+        return worker
+
+    def exit_code(self, wait: float = 2.0) -> int | None:
+        return None  # the monitor reports it as a message
+
+    def discard(self) -> None:
+        if self.cgroup is not None:
+            self.cgroup.remove()  # kills every process in it: nothing leaves a cgroup unprivileged
+        if self.cgroup is None or self.cgroup.folders:
+            isolation.kill_uid(self.uid)
+            if self.cgroup is not None:
+                self.cgroup.remove()
+        if self.zygote.pid:  # the folder as the zygote sees it, whatever its mount namespace
+            shutil.rmtree(f"/proc/{self.zygote.pid}/root{self.home}", ignore_errors=True)
+        if self.zygote.level != "bwrap":
+            isolation.sweep_uid(self.uid)
+        self.sock.close()
+
+
+class Launch:
+    """Not root: a worker process started (and importing) for a submission not yet known."""
+
+    def __init__(self, spec: dict, level: str) -> None:
+        self.level, self.scratch = level, ""
+        if level == "bwrap":
+            home = "/tmp"
+        else:
+            self.scratch = home = tempfile.mkdtemp(prefix="mvs-sandbox-")
+        ours, theirs = _socketpair()
+        preload = ",".join([*PRELOAD, *spec.get("preload", [])])
+        argv = [sys.executable, LAUNCH, str(theirs.fileno()), "--preload", preload]
+        if level == "bwrap":
+            argv = isolation.bwrap_command(spec, argv)
+        debug = os.environ.get("MVS_SANDBOX_DEBUG")
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=None if debug else subprocess.DEVNULL,
+                start_new_session=True,
+                env=_clean_env(home),
+                cwd=self.scratch or "/",
+            )
+        except BaseException:
+            ours.close()
+            self.discard()
+            raise
+        finally:
+            theirs.close()
+        self.sock = ours
+
+    def start(self, spec: dict, timeout: float) -> Worker:
+        """Wait until its imports are done, give it the submission's limits, and hand it over."""
+        worker = Worker(self)
+        try:
+            _ready_pid(self.sock, timeout)
+            nproc = int(spec.get("processes", limits.PIDS)) + limits.count_processes(os.getuid())
+            send_msg(self.sock, {"go": {**_limit_values(spec), "nproc": nproc}})
+            if "started" not in recv_msg(self.sock):
+                raise CodecError("not started")
+        except (OSError, EOFError, CodecError) as err:
+            worker.kill(f"the sandbox worker did not start ({err})")
+            raise WorkerLost(worker.dead) from None
+        self.sock.settimeout(None)
+        return worker
+
+    def exit_code(self, wait: float = 2.0) -> int | None:
+        try:
+            code = self.proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            return None
+        if self.level == "bwrap" and code > 128:  # bubblewrap reports a signal as 128 + signal
+            code = -(code - 128)
+        return code
+
+    def discard(self) -> None:
+        """Kill everything the worker started and remove what it left."""
+        proc = getattr(self, "proc", None)
+        if proc is not None:
+            for sender in (os.killpg, os.kill):
+                try:
+                    sender(proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        sock = getattr(self, "sock", None)
+        if sock is not None:
+            sock.close()
+
+
+def _limit_values(spec: dict) -> dict:
+    keys = ("cpu_seconds", "memory_bytes", "file_bytes", "output_cap", "output_bytes")
+    return {k: spec[k] for k in keys if k in spec}
+
+
+def _launch_key(spec: dict, level: str) -> str:
+    keys = ("preload", "allow_paths", "private_roots", "hide_dirs", "hide_files", "tmp_bytes")
+    return json.dumps([level, {k: spec.get(k) for k in keys}], sort_keys=True, default=str)
+
+
+class _Pool:
+    """The next worker, started ahead; one per grading process (forked graders start their own)."""
 
     def __init__(self) -> None:
-        self.proc: subprocess.Popen | None = None
-        self.control: socket.socket | None = None
-        self.lock = threading.Lock()
-        self.owner = os.getpid()
+        self.owner, self.key = os.getpid(), ""
+        self.zygote: Zygote | None = None
+        self.next: Child | Launch | None = None
+        self.protected: set[str] = set()
 
-    def _forget_if_forked(self) -> None:
-        """A process forked from the grader (parallel grading) starts its own zygote."""
-        if self.owner != os.getpid():
-            if self.control is not None:
-                self.control.close()  # our copy only; the parent's zygote is untouched
-            self.proc, self.control, self.lock, self.owner = None, None, threading.Lock(), os.getpid()
+    def _ahead(self, spec: dict, level: str) -> Child | Launch:
+        if os.geteuid() != 0:
+            return Launch(spec, level)
+        if self.zygote is None or not self.zygote.alive():
+            self.zygote = Zygote(spec, level)
+        return self.zygote.order(spec)
 
-    def _start(self) -> None:
-        mine, theirs = socket.socketpair()
-        debug = os.environ.get("MVS_SANDBOX_DEBUG")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mvs_course.grading.sandbox.worker", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=None if debug else subprocess.DEVNULL,
-            start_new_session=True,
-            env=_clean_env(),
-        )
-        theirs.close()
-        mine.settimeout(120)
-        hello = recv_msg(mine)
-        if "ready" not in hello:
-            raise RuntimeError("the sandbox zygote did not start")
-        mine.settimeout(None)
-        self.control = mine
-
-    def spawn(self, spec: dict, timeout: float = 60) -> Worker:
-        self._forget_if_forked()
-        with self.lock:
-            if self.proc is None or self.proc.poll() is not None:
-                self._start()
-            ours, theirs = socket.socketpair()
-            try:
-                socket.send_fds(self.control, [json.dumps(spec).encode()], [theirs.fileno()])
-            except OSError:
-                self.proc = None
-                raise
-            finally:
-                theirs.close()
-        ours.settimeout(timeout)
+    def spawn(self, spec: dict, timeout: float = 120) -> Worker:
+        if self.owner != os.getpid():  # forked: the parent's workers are not ours to use
+            self.owner, self.key, self.next, self.zygote = os.getpid(), "", None, None
+        level = isolation.isolation_level()
+        key = _launch_key(spec, level)
+        if level == "user" and key not in self.protected:
+            isolation.protect(spec, isolation.sandbox_gid())
+            self.protected.add(key)
+        if self.key != key:
+            self.close()
+        launch, self.next, self.key = self.next, None, key
+        if launch is None or (isinstance(launch, Launch) and launch.proc.poll() is not None):
+            launch = self._ahead(spec, level)
         try:
-            hello = recv_msg(ours)
-        except (OSError, EOFError, CodecError) as err:
-            ours.close()
-            raise WorkerLost(f"the sandbox worker did not start ({err})") from None
-        pid = hello.get("hello")
-        if not isinstance(pid, int) or pid <= 1:
-            ours.close()
-            raise WorkerLost("the sandbox worker did not start")
-        return Worker(ours, pid)
+            self.next = self._ahead(spec, level)  # forks or imports while this one is graded
+        except (OSError, subprocess.SubprocessError):
+            self.next = None
+        return launch.start(spec, timeout)
+
+    def close(self) -> None:
+        if self.owner == os.getpid():
+            if self.next is not None:
+                self.next.discard()
+            if self.zygote is not None:
+                self.zygote.close()
+        self.next = self.zygote = None
+
+
+_POOL = _Pool()
+atexit.register(_POOL.close)
+multiprocessing.util.Finalize(None, _POOL.close, exitpriority=0)  # forked grading processes
+
+
+def shutdown() -> None:
+    """Stop the worker started ahead (it also dies with this process)."""
+    _POOL.close()
+
+
+def spawn(spec: dict) -> Worker:
+    """A fresh isolated worker for one submission."""
+    return _POOL.spawn(spec)
 
 
 def _ending(code: object, waited: float) -> str:
     """Plain words for how the worker process ended."""
     signals = {
         -signal.SIGXCPU: "hit the CPU time limit",
-        -signal.SIGKILL: "was killed (CPU hard limit or out of memory)",
+        -signal.SIGKILL: "was killed (CPU hard limit, out of memory, or the process limit)",
         -signal.SIGSEGV: "crashed (segmentation fault)",
         -signal.SIGXFSZ: "hit the file size limit",
         -signal.SIGABRT: "aborted",
@@ -94,30 +315,18 @@ def _ending(code: object, waited: float) -> str:
         what = signals[code]
     elif isinstance(code, int) and code < 0:
         what = f"was killed by signal {-code}"
+    elif code is None:
+        what = "ended the worker (exit, crash, or the CPU, memory or process limit)"
     else:
         what = f"exited (code {code}: os._exit, or a crash)"
     return f"student code {what} after {waited:.1f} s"
 
 
-def _clean_env() -> dict[str, str]:
-    """The zygote's environment: nothing secret (student code can read its own /proc/self/environ)."""
-    keep = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "MVS_SANDBOX_DEBUG")
-    return {k: os.environ[k] for k in keep if k in os.environ}
-
-
-_ZYGOTE = Zygote()
-
-
-def spawn(spec: dict) -> Worker:
-    """A fresh isolated worker for one submission."""
-    return _ZYGOTE.spawn(spec)
-
-
 class Worker:
     """One submission's sandboxed process; every reply is untrusted data."""
 
-    def __init__(self, sock: socket.socket, pid: int) -> None:
-        self.sock, self.pid, self.dead = sock, pid, ""
+    def __init__(self, launch: Child | Launch) -> None:
+        self.launch, self.sock, self.dead = launch, launch.sock, ""
 
     def request(self, message: dict, timeout: float) -> dict:
         if self.dead:
@@ -130,18 +339,15 @@ class Worker:
         try:
             send_msg(self.sock, message)
             reply = recv_msg(self.sock)
-            if "worker_exit" in reply:
+            if isinstance(reply, dict) and "worker_exit" in reply:  # from the root monitor
                 self.kill(_ending(reply["worker_exit"], time.monotonic() - start))
                 raise WorkerLost(self.dead)
             return reply
         except TimeoutError:
             self.kill(f"stopped after the {timeout:.0f} s wall-clock limit")
         except (EOFError, ConnectionError, BrokenPipeError):
-            waited = time.monotonic() - start
-            self.kill(
-                f"student code ended the worker after {waited:.1f} s (exit, crash, or the CPU, "
-                "memory or process limit)"
-            )
+            code = self.launch.exit_code()
+            self.kill(_ending(code, time.monotonic() - start))
         except CodecError as err:
             self.kill(f"the worker sent a malformed or oversized reply ({err})")
         except OSError as err:
@@ -151,15 +357,7 @@ class Worker:
     def kill(self, reason: str = "finished") -> None:
         if not self.dead:
             self.dead = reason
-        for sender in (os.killpg, os.kill):
-            try:
-                sender(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        self.launch.discard()
 
     def close(self) -> None:
         if not self.dead:

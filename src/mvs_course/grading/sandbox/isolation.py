@@ -1,354 +1,312 @@
-"""What isolation this machine allows, and the steps that put a worker child into it.
+"""What isolation this machine allows, and the command that starts a worker inside it.
 
-Levels, strongest first:
-- ``user+namespaces``: root here; the child gets new mount, network and PID namespaces, hides
-  the course's private folders behind empty mounts, gets a private /tmp, then becomes the
-  unprivileged ``mvs-sandbox`` user with rlimits.
-- ``namespaces``: not root, but unprivileged user namespaces work: the same namespaces and
-  hidden folders, the instructor's own uid (no user switch).
-- ``rlimits``: no way to drop privileges or unshare; only resource limits and a scratch dir.
-  Student code can read what the instructor can read. Said loudly, never silently.
+Levels, strongest first (student code never runs as uid 0 at any of them):
+- ``bwrap``: bubblewrap gives the worker new mount, PID, network, IPC and UTS namespaces, no
+  capabilities and no-new-privs; it sees an allow-list read-only (the system, Python, the venv,
+  this package) and a private /tmp and /dev/shm. As root it also runs as a fresh uid.
+- ``user``: root, but no namespaces (bubblewrap missing, or blocked as in a default Docker
+  container): a fresh unprivileged uid per worker, to which the private folders are made
+  unreadable by an ACL entry for the group ``mvs-sandbox``.
+- ``rlimits``: neither: the worker runs as the grader's own user and can read and rewrite
+  what it can. Refused unless the instructor allows it (``--unsafe-same-user``).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import grp
 import os
-import resource
-import signal
+import random
+import shutil
+import site
+import stat
+import struct
 import subprocess
 import sys
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
-SANDBOX_USER = "mvs-sandbox"
-LEVELS = ("user+namespaces", "namespaces", "rlimits")
+from . import limits
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWUTS = 0x04000000
-CLONE_NEWIPC = 0x08000000
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWPID = 0x20000000
-CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PR_SET_NO_NEW_PRIVS = 38
-PR_SET_PDEATHSIG = 1
-PR_SET_CHILD_SUBREAPER = 36
+SANDBOX_GROUP = "mvs-sandbox"
+LEVELS = ("bwrap", "user", "rlimits")
+UID_BASE, UID_SPAN = 1_500_000, 1_000_000  # one fresh uid per worker, no passwd entry needed
+UNSAFE_ENV = "MVS_SANDBOX_UNSAFE_SAME_USER"
+SYSTEM = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
+ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_SYS_ADMIN")  # SYS_ADMIN: IPC namespaces
+NAMESPACES = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
 
 
-class IsolationError(RuntimeError):
-    """A step of isolation failed in the child: the worker must not run student code."""
+class SandboxUnavailable(RuntimeError):
+    """Grading would run student code with the grader's own rights, and that was not allowed."""
 
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+def bwrap_path() -> str | None:
+    """The bubblewrap binary; ``MVS_SANDBOX_BWRAP`` names another (tests: a missing one)."""
+    return shutil.which(os.environ.get("MVS_SANDBOX_BWRAP", "bwrap"))
 
 
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        err = ctypes.get_errno()
-        raise IsolationError(f"{what}: {os.strerror(err)}")
-
-
-def unshare(flags: int) -> None:
-    _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
-
-
-def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = [None if x is None else x.encode() for x in (source, target, fstype, data)]
-    _check(_libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]), f"mount {target}")
-
-
-def prctl(option: int, value: int) -> bool:
-    """prctl(2) with one argument; False when the kernel refuses."""
-    try:
-        return _libc.prctl(ctypes.c_int(option), ctypes.c_ulong(value), 0, 0, 0) == 0
-    except AttributeError:  # not Linux
-        return False
-
-
-def sandbox_ids(create: bool = True) -> tuple[int, int] | None:
-    """(uid, gid) of the sandbox user, creating it when root and missing; None if impossible."""
-    import pwd
-
-    try:
-        entry = pwd.getpwnam(SANDBOX_USER)
-        return entry.pw_uid, entry.pw_gid
-    except KeyError:
-        pass
-    if os.geteuid() != 0 or not create:
-        return None
-    subprocess.run(
-        ["useradd", "-M", "-r", "-s", "/usr/sbin/nologin", "-d", "/nonexistent", SANDBOX_USER],
-        check=False,
-        capture_output=True,
-    )
-    try:
-        entry = pwd.getpwnam(SANDBOX_USER)
-        return entry.pw_uid, entry.pw_gid
-    except KeyError:
-        return None
-
-
-def _probe(flags: int, userns: bool) -> bool:
-    """Whether a forked child can unshare ``flags`` (and mount a tmpfs) here."""
-    pid = os.fork()
-    if pid == 0:
-        try:
-            uid, gid = os.getuid(), os.getgid()
-            unshare(flags | (CLONE_NEWUSER if userns else 0))
-            if userns:
-                _map_ids(uid, gid)
-            mount(None, "/", None, MS_REC | MS_PRIVATE)
-            mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
-            os._exit(0)
-        except BaseException:  # noqa: BLE001
-            os._exit(1)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+def namespace_flags() -> list[str]:
+    """Root makes the namespaces itself (and switches uid later); others need a user namespace."""
+    return NAMESPACES if os.geteuid() == 0 else ["--unshare-user", "--disable-userns", *NAMESPACES]
 
 
 @cache
+def _bwrap_works() -> bool:
+    exe = bwrap_path()
+    if exe is None:
+        return False
+    probe = [exe, *namespace_flags(), "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc"]
+    try:
+        done = subprocess.run([*probe, "--", "true"], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+@cache
+def _best() -> str:
+    if _bwrap_works():
+        return "bwrap"
+    return "user" if os.geteuid() == 0 else "rlimits"
+
+
 def isolation_level() -> str:
-    """The strongest level available to this process (env MVS_SANDBOX_LEVEL may lower it)."""
-    wanted = os.environ.get("MVS_SANDBOX_LEVEL", "")
-    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID
-    best = "rlimits"
-    if os.geteuid() == 0 and sandbox_ids() is not None and _probe(flags, userns=False):
-        best = "user+namespaces"
-    elif _probe(flags, userns=True):
-        best = "namespaces"
-    if wanted in LEVELS and LEVELS.index(wanted) > LEVELS.index(best):
-        return wanted
-    return best
+    """The strongest level here (``MVS_SANDBOX_LEVEL`` may lower it, for tests).
+
+    Raises SandboxUnavailable at ``rlimits`` unless ``MVS_SANDBOX_UNSAFE_SAME_USER=1``.
+    """
+    best, wanted = _best(), os.environ.get("MVS_SANDBOX_LEVEL", "")
+    level = wanted if wanted in LEVELS and LEVELS.index(wanted) > LEVELS.index(best) else best
+    if level != "bwrap":  # root always has a fresh uid to give; others have only their own
+        level = "user" if os.geteuid() == 0 else "rlimits"
+    if level == "rlimits" and os.environ.get(UNSAFE_ENV) != "1":
+        raise SandboxUnavailable(
+            "Refusing to grade: no bubblewrap sandbox and not root, so student code would run as "
+            "your user and could read the solutions and rewrite the gradebook. Install bubblewrap "
+            "(apt-get install bubblewrap) or grade as root; or pass --unsafe-same-user if every "
+            "submission is trusted."
+        )
+    return level
+
+
+isolation_level.cache_clear = lambda: (_best.cache_clear(), _bwrap_works.cache_clear())  # type: ignore[attr-defined]
 
 
 def describe(level: str) -> str:
-    """One sentence for the instructor about what ``level`` means."""
-    return {
-        "user+namespaces": f"Student code runs as user {SANDBOX_USER!r}, without network, in private "
-        "mount/PID namespaces that hide the gradebook, submissions and solutions, with CPU, memory, "
-        "process, file-size, output and wall-time limits",
-        "namespaces": "NOT ROOT: student code runs as your own user, but without network and in private "
-        "mount/PID namespaces that hide the gradebook, submissions and solutions, with resource limits",
-        "rlimits": "WARNING: no user switch and no namespaces are possible here; student code runs as "
-        "your user with only CPU, memory, process, file-size, output and wall-time limits: it CAN "
-        "read files you can read (solutions, gradebook) and use the network. Grade on a Linux box "
-        "as root (or with user namespaces) for real isolation",
-    }[level]
-
-
-def _map_ids(uid: int, gid: int) -> None:
-    Path("/proc/self/setgroups").write_text("deny")
-    Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
-    Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
-
-
-def _traversable(path: Path) -> bool:
-    try:
-        return bool(path.stat().st_mode & 0o001)
-    except OSError:
-        return False
-
-
-_SYSTEM = {
-    "/usr",
-    "/etc",
-    "/lib",
-    "/lib64",
-    "/lib32",
-    "/bin",
-    "/sbin",
-    "/dev",
-    "/proc",
-    "/sys",
-    "/var",
-    "/opt",
-}
-
-
-def _needed_paths() -> set[str]:
-    """Folders the worker must still read: the interpreter, the venv, the course package and data."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *sys.path[1:]}
-    paths.update(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
-    for name in ("mvs_course", "mvs_course.data"):
-        try:
-            module = __import__(name, fromlist=["_"])
-            paths.update(getattr(module, "__path__", []))
-        except ImportError:
-            pass
-    return {os.path.realpath(p) for p in paths if p and os.path.isdir(p)}
-
-
-def _plan(private: list[str]) -> dict[str, list[str]]:
-    """{folder to cover with an empty tmpfs: [paths inside it to bind back]}.
-
-    Covered: each private root (course folder, project with solutions) and each folder
-    others may not traverse (like /root) above something Python needs.
-    """
-    roots = {os.path.realpath(p) for p in private if os.path.isdir(p)}
-    roots = {r for r in roots if r not in _SYSTEM and len(Path(r).parts) > 2}
-    plan: dict[str, list[str]] = {}
-    for path in sorted(_needed_paths()):
-        above = [str(a) for a in reversed(Path(path).parents) if str(a) != "/"]
-        blocked = [a for a in above if a in roots or not _traversable(Path(a))]
-        if path in roots:
-            continue  # a needed folder is never hidden as a whole
-        if blocked:
-            plan.setdefault(blocked[0], []).append(path)
-    for root in roots:
-        if not any(root == top or root.startswith(top + "/") for top in plan):
-            plan.setdefault(root, [])
-    for top, kept in plan.items():
-        kept.sort(key=len)
-        plan[top] = [k for i, k in enumerate(kept) if not any(k.startswith(o + "/") for o in kept[:i])]
-    return plan
-
-
-def _bind_back(paths: list[str]) -> list[tuple[str, int]]:
-    """Handles on ``paths`` (outermost only) to bind back after a tmpfs covers them."""
-    paths = sorted(paths, key=len)
-    outer = [p for i, p in enumerate(paths) if not any(p.startswith(o + "/") for o in paths[:i])]
-    return [(p, os.open(p, os.O_PATH)) for p in outer if os.path.isdir(p)]
-
-
-def _rebind(handles: list[tuple[str, int]]) -> None:
-    for path, fd in handles:
-        os.makedirs(path, exist_ok=True)
-        mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
-        os.close(fd)
-
-
-def _setup_mounts(spec: dict) -> None:
-    needed = sorted(_needed_paths())
-    mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # cover private folders with empty ones, binding back only what Python needs inside them
-    for top, kept in sorted(_plan(spec.get("private_roots", [])).items(), key=lambda kv: len(kv[0])):
-        if not os.path.isdir(top):
-            continue
-        handles = _bind_back(kept)
-        mount("tmpfs", top, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
-        _rebind(handles)
-    for folder in spec.get("hide_dirs", []):
-        if os.path.isdir(folder):
-            mount("tmpfs", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
-    for file in spec.get("hide_files", []):
-        if os.path.isfile(file):
-            mount("/dev/null", file, None, MS_BIND)
-    size = int(spec.get("tmp_bytes", 64 << 20))
-    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
-        if os.path.isdir(tmp):
-            # a project checked out under /tmp keeps its venv, package and data readable
-            handles = _bind_back([p for p in needed if p.startswith(os.path.realpath(tmp) + "/")])
-            mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
-            _rebind(handles)
-    try:  # everything else read-only, even for world-writable corners
-        mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-    except IsolationError:
-        pass
-    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-
-
-def enter(spec: dict) -> int:
-    """Enter the namespaces of ``spec['level']``. Returns a child pid to the intermediate
-    process (which must report it and exit) and 0 in the process that goes on."""
-    level = spec["level"]
-    if level == "rlimits":
-        return 0
-    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
-    uid, gid = os.getuid(), os.getgid()
-    if level == "namespaces":
-        unshare(flags | CLONE_NEWUSER)
-        _map_ids(uid, gid)
+    """One sentence for the instructor about what ``level`` means, with the limits in force."""
+    if os.geteuid() == 0:
+        how = (
+            "as a fresh unprivileged uid per submission (forked from a warm process), with no "
+            "capabilities, no network, an IPC namespace and session keyring of its own, seeing only "
+            "the system, Python, the venv and the course package (read-only); it can write only its "
+            "own folder, removed afterwards"
+        )
     else:
-        unshare(flags)
-    pid = os.fork()
-    if pid:
-        return pid
-    _setup_mounts(spec)  # pid 1 of the new PID namespace: killing it kills everything inside
-    return 0
+        how = (
+            "as your uid inside a user namespace, one bubblewrap per submission, with no "
+            "capabilities, no network, private mount/PID/IPC namespaces that show only the system, "
+            "Python, the venv and the course package (read-only), a private /tmp and /dev/shm"
+        )
+    text = {
+        "bwrap": f"Student code runs under bubblewrap {how}",
+        "user": "NO NAMESPACES (bubblewrap missing or blocked): student code runs as a fresh "
+        f"unprivileged uid per submission, the course folder, gradebook and project made unreadable "
+        f"to it (ACL entries for group {SANDBOX_GROUP!r}); it CAN use the network and read "
+        "world-readable files elsewhere. Install bubblewrap for real isolation",
+        "rlimits": "UNSAFE (--unsafe-same-user): student code runs as YOUR user, without namespaces: "
+        "it CAN read the solutions, rewrite the gradebook (forging scores) and use the network. "
+        "Only for trusted submissions",
+    }[level]
+    return f"{text}. Limits: {limits.describe()}"
 
 
-def _count_processes(uid: int) -> int:
-    count = 0
-    entries = os.listdir("/proc") if os.path.isdir("/proc") else []
-    for entry in entries:
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += 1
-            except OSError:
-                pass
-    return count
+# what the worker may see
 
 
-def _vm_size() -> int:
-    status = Path("/proc/self/status")
-    for line in status.read_text().splitlines() if status.is_file() else []:
-        if line.startswith("VmSize:"):
-            return int(line.split()[1]) * 1024
-    return 0
+def _top_package() -> list[str]:
+    """The installed package this sandbox belongs to, with its data (an editable install may
+    map subpackages elsewhere: setuptools' finder lists them in its MAPPING)."""
+    name = __package__.split(".")[0]
+    paths = list(getattr(sys.modules[name], "__path__", []))
+    for finder in sys.meta_path:
+        mapping = getattr(sys.modules.get(getattr(finder, "__module__", "") or ""), "MAPPING", None)
+        if isinstance(mapping, dict):
+            paths += [str(p) for n, p in mapping.items() if n == name or str(n).startswith(name + ".")]
+    return paths
 
 
-def drop(spec: dict, keep_fds: list[int]) -> None:
-    """Scratch dir, limits, closed fds, minimal env, then the unprivileged user. Call last."""
-    level = spec["level"]
-    uid, gid = os.getuid(), os.getgid()
-    if level == "user+namespaces":
-        uid, gid = int(spec["uid"]), int(spec["gid"])
-    scratch = "/tmp/work" if level != "rlimits" else spec["scratch"]
-    os.makedirs(scratch, exist_ok=True)
-    os.chown(scratch, uid, gid)
-    os.chmod(scratch, 0o700)
-    os.chdir(scratch)
-
-    def limit(which: int, soft: int, hard: int | None = None) -> None:
+def _module_dirs(names: list[str]) -> list[str]:
+    found = []
+    for name in names:
         try:
-            resource.setrlimit(which, (soft, soft if hard is None else hard))
-        except (ValueError, OSError):
-            if sys.platform.startswith("linux"):
-                raise  # never run student code without the limits we promise
-            # other systems refuse some limits (macOS: address space); the rest still apply
+            spec = find_spec(name.split(".")[0])
+        except (ImportError, ValueError):
+            continue
+        if spec is not None:
+            found += list(spec.submodule_search_locations or [])
+            if spec.origin and os.path.isabs(spec.origin):
+                found.append(os.path.dirname(spec.origin))
+    return found
 
-    limit(resource.RLIMIT_CPU, int(spec["cpu_seconds"]), int(spec["cpu_seconds"]) + 1)
-    if spec.get("memory_bytes"):
-        limit(resource.RLIMIT_AS, _vm_size() + int(spec["memory_bytes"]))
-    limit(resource.RLIMIT_FSIZE, int(spec["file_bytes"]))
-    limit(resource.RLIMIT_CORE, 0)
-    limit(resource.RLIMIT_NOFILE, 256)
-    nproc = int(spec["processes"])
-    if level != "user+namespaces":  # NPROC counts every process of the uid: leave the instructor's
-        nproc += _count_processes(uid)
-    limit(resource.RLIMIT_NPROC, nproc)
 
-    devnull = os.open("/dev/null", os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    for fd in range(3, 1024):
-        if fd not in keep_fds:
+def allowed_paths(spec: dict) -> list[str]:
+    """Outermost folders the worker reads (beside the system): Python, the venv, the package."""
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *site.getsitepackages()]
+    paths += [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    paths += _top_package() + _module_dirs(list(spec.get("preload", []))) + list(spec.get("allow_paths", []))
+    real = sorted({os.path.realpath(p) for p in paths if p and os.path.exists(p)}, key=len)
+    system = tuple(f"/{name}/" for name in SYSTEM)
+    kept: list[str] = []
+    for path in real:
+        if path != "/" and not (path + "/").startswith(system) and not any(_inside(path, k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def hidden_paths(spec: dict) -> list[str]:
+    """Private folders and files named by the grader (course folder, gradebook, hide_paths)."""
+    named = [*spec.get("private_roots", []), *spec.get("hide_dirs", []), *spec.get("hide_files", [])]
+    return sorted({os.path.realpath(p) for p in named if p and os.path.exists(p)})
+
+
+def bwrap_command(spec: dict, argv: list[str]) -> list[str]:
+    """bubblewrap around ``argv``: the allow-list read-only, private /tmp and /dev/shm."""
+    cmd = [bwrap_path() or "bwrap", *namespace_flags(), "--die-with-parent", "--new-session"]
+    for name in SYSTEM:
+        host = f"/{name}"
+        if os.path.islink(host):
+            cmd += ["--symlink", os.readlink(host), host]
+        elif os.path.isdir(host):
+            cmd += ["--ro-bind", host, host]
+    # root: a zygote forks workers that switch to fresh uids, which cannot write /tmp, only the
+    # folder the zygote makes for each (it keeps the capabilities for that, never its workers)
+    root = os.geteuid() == 0
+    size, mode = str(int(spec.get("tmp_bytes", 64 << 20))), "0755" if root else "1777"
+    cmd += ["--dev", "/dev", "--perms", mode, "--size", size, "--tmpfs", "/dev/shm"]
+    cmd += ["--proc", "/proc", "--perms", mode, "--size", size, "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    made = {"/tmp", "/dev", "/proc"}  # then a project under /tmp is bound inside the new one
+    allowed = allowed_paths(spec)
+    for path in allowed:
+        for parent in reversed(Path(path).parents):
+            if str(parent) != "/" and str(parent) not in made:  # reachable even under /root (0700)
+                made.add(str(parent))
+                cmd += ["--perms", "0755", "--dir", str(parent)]
+        cmd += ["--ro-bind", path, path]
+    for path in hidden_paths(spec):  # a private path inside an allowed folder stays covered
+        if any(_inside(path, a) for a in allowed):
+            cmd += ["--tmpfs", path, "--remount-ro", path] if os.path.isdir(path) else []
+            cmd += [] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+    cmd += ["--remount-ro", "/", "--cap-drop", "ALL"]  # the skeleton around the allow-list too
+    if root:
+        cmd += [arg for cap in ZYGOTE_CAPS for arg in ("--cap-add", cap)]
+    return [*cmd, "--", *argv]
+
+
+# fresh uids (root only)
+
+
+def sandbox_gid() -> int:
+    """The group every worker uid runs in, created when missing (root)."""
+    try:
+        return grp.getgrnam(SANDBOX_GROUP).gr_gid
+    except KeyError:
+        subprocess.run(["groupadd", "-r", SANDBOX_GROUP], capture_output=True, check=False)
+    try:
+        return grp.getgrnam(SANDBOX_GROUP).gr_gid
+    except KeyError:
+        return 65534  # nogroup: still not root
+
+
+def fresh_uid() -> int:
+    """A uid no other worker uses: nothing it leaves behind (files, keys, processes) is shared."""
+    return UID_BASE + random.SystemRandom().randrange(UID_SPAN)
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process of ``uid`` (a worker uid), whatever session or group it moved to."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setuid(uid)
+            for _ in range(3):  # again, for what was being forked meanwhile
+                os.kill(-1, 9)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def sweep_uid(uid: int) -> None:
+    """Remove what ``uid`` left in the machine's shared writable folders."""
+    for top in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue"):
+        try:
+            entries = list(os.scandir(top))
+        except OSError:
+            continue
+        for entry in entries:
             try:
-                os.close(fd)
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
             except OSError:
                 pass
-    os.environ.clear()
-    os.environ.update(
-        {
-            "PATH": "/usr/bin:/bin",
-            "HOME": scratch,
-            "TMPDIR": scratch,
-            "MPLCONFIGDIR": scratch,
-            "LANG": "C.UTF-8",
-            "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-        }
-    )
-    if level == "user+namespaces":
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
-        if os.getuid() == 0 or os.geteuid() == 0:
-            raise IsolationError("could not drop root")
-    if not prctl(PR_SET_NO_NEW_PRIVS, 1) and sys.platform.startswith("linux"):
-        raise IsolationError("could not set no_new_privs")
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large file is an OSError, not a kill
+
+
+# level "user": keep private folders from the worker's group with ACLs
+
+ACL_XATTR = "system.posix_acl_access"
+_USER_OBJ, _USER, _GROUP_OBJ, _GROUP, _MASK, _OTHER, _UNDEF = 1, 2, 4, 8, 0x10, 0x20, 0xFFFFFFFF
+
+
+def acl_group(path: str, gid: int, perm: int, tag: int = _GROUP) -> None:
+    """Give group ``gid`` (a user with ``tag=2``) exactly ``perm`` (0 = nothing, 1 = traverse)
+    on ``path``, through a POSIX ACL entry (nothing else about the path changes)."""
+    try:
+        data = os.getxattr(path, ACL_XATTR, follow_symlinks=False)
+    except OSError:
+        data = b""
+    if len(data) > 4:
+        entries = [struct.unpack_from("<HHI", data, 4 + 8 * i) for i in range((len(data) - 4) // 8)]
+    else:
+        mode = os.lstat(path).st_mode
+        bits = [(_USER_OBJ, mode >> 6 & 7), (_GROUP_OBJ, mode >> 3 & 7), (_OTHER, mode & 7)]
+        entries = [(tag, perm_bits, _UNDEF) for tag, perm_bits in bits]
+    if (tag, perm, gid) in entries:
+        return
+    entries = [e for e in entries if not (e[0] == tag and e[2] == gid)] + [(tag, perm, gid)]
+    group_class = 0
+    for kind, bits, _ in entries:
+        group_class |= bits if kind in (_USER, _GROUP_OBJ, _GROUP) else 0
+    entries = [e for e in entries if e[0] != _MASK] + [(_MASK, group_class, _UNDEF)]
+    entries.sort(key=lambda e: (e[0], e[2]))
+    os.setxattr(path, ACL_XATTR, struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries))
+
+
+def protect(spec: dict, gid: int) -> None:
+    """Level ``user``: the private paths unreadable to ``gid``, except on the way to allowed ones;
+    folders above an allowed path that others cannot traverse (like /root) traversable by it."""
+    allowed = allowed_paths(spec)
+    for path in allowed:
+        for parent in Path(path).parents:
+            mode = os.stat(parent).st_mode
+            if not mode & stat.S_IXOTH:
+                acl_group(str(parent), gid, 1)
+
+    def deny(path: str) -> None:
+        if any(_inside(a, path) for a in allowed):  # holds an allowed path: deny around it
+            if os.path.isdir(path) and not any(_inside(path, a) for a in allowed):
+                for entry in os.scandir(path):
+                    deny(entry.path)
+            return
+        if not os.path.islink(path):
+            acl_group(path, gid, 0)
+
+    for path in hidden_paths(spec):
+        deny(path)

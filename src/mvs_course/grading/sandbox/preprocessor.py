@@ -554,15 +554,12 @@ class SandboxedExecute(NbGraderPreprocessor):
         info = resources["nbgrader"]
         sources = _source_cells(info["db_url"], info["notebook"], info["assignment"])
         level = isolation.isolation_level()
-        if level != "user+namespaces" and level not in _WARNED:
+        if level != isolation.LEVELS[0] and level not in _WARNED:
             _WARNED.add(level)
             self.log.warning("[sandbox] isolation %s: %s", level, isolation.describe(level))
         limits = {**DEFAULT_LIMITS, **self.limits}
         spec = {"level": level, **{k: v for k, v in limits.items()}}
         spec["output_cap"] = limits["output_bytes"]
-        spec["pidns"] = level != "rlimits"
-        if level == "user+namespaces":
-            spec["uid"], spec["gid"] = isolation.sandbox_ids()
         spec["hide_dirs"], spec["hide_files"] = self._hidden(info["db_url"])
         spec["private_roots"] = self._private_roots()
         spec["preload"] = list(self.preload)

@@ -89,11 +89,23 @@ def test_numpy_arrays_and_index_roundtrip():
         datetime.date(2026, 12, 2),
         datetime.timedelta(days=3),
         pd.Timedelta("1D"),
+        pd.Period("2026Q1"),
+        np.datetime64("2026-01-02"),
+        np.timedelta64(3, "D"),
     ],
     ids=lambda v: type(v).__name__,
 )
 def test_other_numbers_strings_and_dates_cross_as_values(value):
     assert roundtrip(value) == value
+
+
+def test_period_and_date_columns_keep_their_dtype():
+    """An answer may group by quarter with ``dt.to_period("Q")`` (tests/alternatives)."""
+    dates = pd.to_datetime(pd.Series(["2026-01-05", "2026-04-02"]))
+    frame = pd.DataFrame({"seller": ["a", "b"], "quarter": dates.dt.to_period("Q"), "day": dates})
+    pd.testing.assert_frame_equal(roundtrip(frame), frame)
+    days = np.array(["2026-01-02", "2026-03-04"], dtype="datetime64[D]")
+    assert (roundtrip(days) == days).all() and roundtrip(days).dtype == days.dtype
 
 
 def test_a_dict_of_keys_that_hash_alike_stops_at_the_time_budget():

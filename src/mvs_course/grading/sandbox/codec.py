@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import struct
 import time
@@ -130,16 +131,20 @@ def _encode_library(value: Any, depth: int) -> dict:
             return {"t": "timestamp", "v": value.isoformat()}
         if isinstance(value, pd.Timedelta):
             return {"t": "pdtimedelta", "v": str(value.value)}
+        if isinstance(value, pd.Period):
+            return {"t": "period", "v": str(value), "freq": str(value.freqstr)}
         if value is pd.NA:
             return {"t": "pdna"}
     if np is not None and isinstance(value, np.generic):
+        if isinstance(value, np.datetime64 | np.timedelta64):  # before integer: timedelta64 is one
+            return {"t": "npdate", "dtype": str(value.dtype), "v": str(value.astype("int64"))}
         if isinstance(value, np.bool_ | np.integer | np.floating):
             return {"t": "np", "dtype": str(value.dtype), "v": encode(value.item(), depth)}
         if isinstance(value, np.str_ | np.bytes_ | np.complexfloating):  # as the plain type
             return encode(value.item(), depth)
     if np is not None and isinstance(value, np.ndarray):
         dtype = "str" if value.dtype.kind == "U" else str(value.dtype)
-        if dtype not in _DTYPES or value.ndim > 8:
+        if (dtype not in _DTYPES and not _DATE_DTYPE.match(dtype)) or value.ndim > 8:
             raise CodecError(f"a numpy array of {value.dtype} cannot be checked by the grader")
         return {
             "t": "ndarray",
@@ -223,7 +228,18 @@ def _decode(tree: Any, depth: int, budget: Budget) -> Any:
             import datetime
 
             return datetime.timedelta(days=int(v[0]), seconds=int(v[1]), microseconds=int(v[2]))
-        if t in ("np", "df", "series", "timestamp", "pdna", "ndarray", "index", "pdtimedelta"):
+        if t in (
+            "np",
+            "df",
+            "series",
+            "timestamp",
+            "pdna",
+            "ndarray",
+            "index",
+            "pdtimedelta",
+            "period",
+            "npdate",
+        ):
             return _decode_library(tree, d, budget)
     except CodecError:
         raise
@@ -266,7 +282,8 @@ def _decode_library(tree: dict, depth: int, budget: Budget) -> Any:
         return np.dtype(dtype).type(_decode(tree["v"], depth, budget))
     if t == "ndarray":
         dtype, shape = str(tree["dtype"]), [int(n) for n in _as_list(tree["shape"])]
-        if dtype not in _DTYPES or dtype in ("category", "string", "boolean", "Int64", "Int32", "Float64"):
+        unsupported = ("category", "string", "boolean", "Int64", "Int32", "Float64")
+        if (dtype not in _DTYPES and not _DATE_DTYPE.match(dtype)) or dtype in unsupported:
             raise CodecError(f"unsupported numpy array of {dtype}")
         values = _decode_values(tree, depth, budget)
         array = np.array(values, dtype=object if dtype == "object" else dtype)
@@ -276,6 +293,13 @@ def _decode_library(tree: dict, depth: int, budget: Budget) -> Any:
         return array.reshape(shape)
     if t == "index":
         return _decode_index(tree, depth, budget)
+    if t == "period":
+        return pd.Period(str(tree["v"])[:100], freq=str(tree["freq"])[:20])
+    if t == "npdate":
+        dtype = str(tree["dtype"])
+        if not _DATE_DTYPE.match(dtype):
+            raise CodecError(f"unsupported numpy scalar {dtype}")
+        return np.array(int(str(tree["v"])), dtype="int64").astype(dtype)[()]
     if t == "pdtimedelta":
         return pd.Timedelta(int(str(tree["v"])), unit="ns")
     if t == "timestamp":
@@ -301,9 +325,13 @@ def _decode_library(tree: dict, depth: int, budget: Budget) -> Any:
     return frame
 
 
+_DATE_DTYPE = re.compile(r"^(?:datetime64|timedelta64)\[(?:Y|M|W|D|h|m|s|ms|us|ns)\]$")
+_PERIOD_DTYPE = re.compile(r"^period\[[A-Za-z0-9-]{1,20}\]$")
+
+
 def _checked_dtype(column: dict) -> str:
     dtype = str(column["dtype"])
-    if dtype not in _DTYPES:
+    if dtype not in _DTYPES and not _PERIOD_DTYPE.match(dtype):
         return "object"
     return dtype
 

@@ -238,6 +238,11 @@ class Session:
         self.shell.session = self
         self.ns = self.shell.user_ns
         self.ns["__name__"] = "__main__"
+        if "matplotlib" in sys.modules:  # preloaded before the environment named the backend
+            try:
+                self.shell.enable_matplotlib("inline")  # what %matplotlib inline does
+            except Exception:  # noqa: BLE001 - figures then stay unshown, as without a backend
+                pass
 
     def _snapshot(self) -> dict[str, int]:
         return {k: id(v) for k, v in list(self.ns.items())}

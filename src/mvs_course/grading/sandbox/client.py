@@ -251,6 +251,7 @@ class _Pool:
         self.zygote: Zygote | None = None
         self.next: Child | Launch | None = None
         self.protected: set[str] = set()
+        self.finalized = 0
 
     def _ahead(self, spec: dict, level: str) -> Child | Launch:
         if os.geteuid() != 0:
@@ -262,6 +263,9 @@ class _Pool:
     def spawn(self, spec: dict, timeout: float = 120) -> Worker:
         if self.owner != os.getpid():  # forked: the parent's workers are not ours to use
             self.owner, self.key, self.next, self.zygote = os.getpid(), "", None, None
+        if self.finalized != os.getpid():  # a multiprocessing child skips atexit, runs these
+            multiprocessing.util.Finalize(self, self.close, exitpriority=0)
+            self.finalized = os.getpid()
         level = isolation.isolation_level()
         key = _launch_key(spec, level)
         if level == "user" and key not in self.protected:
@@ -289,7 +293,6 @@ class _Pool:
 
 _POOL = _Pool()
 atexit.register(_POOL.close)
-multiprocessing.util.Finalize(None, _POOL.close, exitpriority=0)  # forked grading processes
 
 
 def shutdown() -> None:

@@ -31,7 +31,14 @@ PRELOAD = ("numpy", "pandas", "IPython.core.inputtransformer2")
 
 
 class WorkerLost(RuntimeError):
-    """The student's worker timed out, died or broke the protocol; it has been killed."""
+    """The student's worker timed out, died or broke the protocol; it has been killed.
+
+    ``kind`` says which, as data: "timeout" (wall clock or total time), "cpu" (the CPU time
+    limit), "ended" (the process ended or was killed), "protocol" (a bad reply)."""
+
+    def __init__(self, reason: str, kind: str = "ended") -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 def _clean_env(home: str) -> dict[str, str]:
@@ -305,6 +312,11 @@ def spawn(spec: dict) -> Worker:
     return _POOL.spawn(spec)
 
 
+def _kind(code: object) -> str:
+    """A time limit or another ending, from the worker's exit code."""
+    return "cpu" if code == -signal.SIGXCPU else "ended"
+
+
 def _ending(code: object, waited: float) -> str:
     """Plain words for how the worker process ended."""
     signals = {
@@ -329,37 +341,38 @@ class Worker:
     """One submission's sandboxed process; every reply is untrusted data."""
 
     def __init__(self, launch: Child | Launch) -> None:
-        self.launch, self.sock, self.dead = launch, launch.sock, ""
+        self.launch, self.sock, self.dead, self.kind = launch, launch.sock, "", "ended"
 
     def request(self, message: dict, timeout: float) -> dict:
         if self.dead:
-            raise WorkerLost(self.dead)
+            raise WorkerLost(self.dead, self.kind)
         if timeout <= 0:
-            self.kill("the submission used up its total time")
-            raise WorkerLost(self.dead)
+            self.kill("the submission used up its total time", "timeout")
+            raise WorkerLost(self.dead, self.kind)
         self.sock.settimeout(timeout)
         start = time.monotonic()
         try:
             send_msg(self.sock, message)
             reply = recv_msg(self.sock)
             if isinstance(reply, dict) and "worker_exit" in reply:  # from the root monitor
-                self.kill(_ending(reply["worker_exit"], time.monotonic() - start))
-                raise WorkerLost(self.dead)
+                code = reply["worker_exit"]
+                self.kill(_ending(code, time.monotonic() - start), _kind(code))
+                raise WorkerLost(self.dead, self.kind)
             return reply
         except TimeoutError:
-            self.kill(f"stopped after the {timeout:.0f} s wall-clock limit")
+            self.kill(f"stopped after the {timeout:.0f} s wall-clock limit", "timeout")
         except (EOFError, ConnectionError, BrokenPipeError):
             code = self.launch.exit_code()
-            self.kill(_ending(code, time.monotonic() - start))
+            self.kill(_ending(code, time.monotonic() - start), _kind(code))
         except CodecError as err:
-            self.kill(f"the worker sent a malformed or oversized reply ({err})")
+            self.kill(f"the worker sent a malformed or oversized reply ({err})", "protocol")
         except OSError as err:
             self.kill(f"lost the worker ({err})")
-        raise WorkerLost(self.dead)
+        raise WorkerLost(self.dead, self.kind)
 
-    def kill(self, reason: str = "finished") -> None:
+    def kill(self, reason: str = "finished", kind: str = "ended") -> None:
         if not self.dead:
-            self.dead = reason
+            self.dead, self.kind = reason, kind
         self.launch.discard()
 
     def close(self) -> None:

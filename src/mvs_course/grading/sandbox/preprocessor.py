@@ -317,12 +317,8 @@ class _Run:
         reason = str(err)
         self.notes.append(reason)
         self.killed = True
-        kind = getattr(err, "kind", None)
-        if kind is not None:
-            self.timed_out |= kind in ("timeout", "cpu")
-        else:
-            words = ("wall-clock", "CPU time", "total time")
-            self.timed_out |= any(w in reason for w in words) or waited >= self.timeout - 0.05
+        kind = getattr(err, "kind", "ended")
+        self.timed_out |= kind in ("timeout", "cpu") or waited >= self.timeout - 0.05
 
     def _why(self) -> str:
         return self.worker.dead if self.worker is not None and self.worker.dead else "could not start"

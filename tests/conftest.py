@@ -1,5 +1,57 @@
-"""Shared fixtures: the project paths; the graded classes live in tests/fixtures/."""
+"""Shared fixtures (the project paths; the graded classes live in tests/fixtures/) and the
+grouping of tests for ``pytest -n 2`` (what ``make test`` runs).
+
+pytest-xdist's own ``--dist loadgroup`` reads ``xdist_group`` marks from a suffix it writes into
+``item._nodeid``; pytest 9 computes node ids from ``_id``, so the suffix is lost and no test
+is grouped (pytest-xdist 3.8). Here ``--dist loadgroup`` instead groups by path, with GROUPS
+below: every test of a group runs in one worker process, so a session fixture that grades a
+class or starts a Jupyter server is built once, and groups start in the order listed (the
+longest first, so that the two workers finish together). A file not listed is its own group
+(its module fixtures are built once).
+"""
 
 from __future__ import annotations
 
 from fixtures.graded import ASSIGNMENTS, ROOT, graded  # noqa: F401 (fixtures used by several tests)
+
+# group -> path prefixes (relative to the project), longest-running group first. Files that
+# share a process-wide cache or session fixture must be in one group:
+#   - tests/proofs/: the `proofs` session fixture (every class graded by both engines);
+#   - tests/browser/ and tests/test_plain_nbgrader.py: one JupyterLab, one chromium, and the
+#     plain-nbgrader class of tests/fixtures/plain_course.py (`shared`, built once per process);
+#   - tests/test_feedback.py goes with tests/browser/test_feedback_page.py (feedback_course).
+GROUPS: dict[str, tuple[str, ...]] = {
+    "proofs": ("tests/proofs/",),
+    "browser": ("tests/browser/", "tests/test_plain_nbgrader.py", "tests/test_feedback.py"),
+}
+
+
+RANK = {f"~{name}": i for i, name in enumerate(GROUPS)}
+
+
+def group_of(nodeid: str) -> str:
+    """The scheduling group of a test: its GROUPS name, else its file."""
+    path = nodeid.split("::", 1)[0]
+    for name, prefixes in GROUPS.items():
+        if path.startswith(prefixes):
+            return f"~{name}"
+    return path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``: whole groups per worker, GROUPS first (see the module docstring)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            # the queue holds groups in collection order: hand out the first-listed GROUP first
+            first = min(self.workqueue, key=lambda scope: RANK.get(scope, len(RANK)))
+            self.workqueue.move_to_end(first, last=False)
+            super()._assign_work_unit(node)
+
+    return GroupScheduling(config, log)

@@ -1,5 +1,7 @@
-"""Shared fixtures (the project paths; the graded classes live in tests/fixtures/) and the
-grouping of tests for ``pytest -n 2`` (what ``make test`` runs).
+"""The project paths, and the grouping of tests for ``pytest -n 2`` (what ``make test`` runs).
+
+Every class graded for the tests is graded once: the grading proofs (tests/proofs/) grade
+each assignment's class once per engine and every proof reads from that session fixture.
 
 pytest-xdist's own ``--dist loadgroup`` reads ``xdist_group`` marks from a suffix it writes into
 ``item._nodeid``; pytest 9 computes node ids from ``_id``, so the suffix is lost and no test
@@ -12,7 +14,10 @@ longest first, so that the two workers finish together). A file not listed is it
 
 from __future__ import annotations
 
-from fixtures.graded import ASSIGNMENTS, ROOT, graded  # noqa: F401 (fixtures used by several tests)
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 
 # group -> path prefixes (relative to the project), longest-running group first. Files that
 # share a process-wide cache or session fixture must be in one group:

@@ -3,13 +3,13 @@
 Every class graded for the tests is graded once: the grading proofs (tests/proofs/) grade
 each assignment's class once per engine and every proof reads from that session fixture.
 
-pytest-xdist's own ``--dist loadgroup`` reads ``xdist_group`` marks from a suffix it writes into
-``item._nodeid``; pytest 9 computes node ids from ``_id``, so the suffix is lost and no test
-is grouped (pytest-xdist 3.8). Here ``--dist loadgroup`` instead groups by path, with GROUPS
-below: every test of a group runs in one worker process, so a session fixture that grades a
-class or starts a Jupyter server is built once, and groups start in the order listed (the
-longest first, so that the two workers finish together). A file not listed is its own group
-(its module fixtures are built once).
+pytest-xdist's own ``--dist loadgroup`` reads ``xdist_group`` marks from a suffix it writes
+into ``item._nodeid``; pytest 9 computes node ids from ``_id``, so the suffix is lost and no
+test is grouped (pytest-xdist 3.8, pytest-xdist#1386). Here ``--dist loadgroup`` groups by
+path instead, with GROUPS below: every test of a group runs in one worker process, so a session
+fixture that grades a class or starts a Jupyter server is built once, and groups start in the
+order listed (the longest first, so that the two workers finish together). A file not listed
+is its own group (its module fixtures are built once).
 """
 
 from __future__ import annotations

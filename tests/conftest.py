@@ -19,16 +19,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 
-# group -> path prefixes (relative to the project), longest-running group first. Files that
-# share a process-wide cache or session fixture must be in one group:
-#   - tests/proofs/: the `proofs` session fixture (every class graded by both engines);
-#   - tests/browser/ and tests/test_plain_nbgrader.py: one JupyterLab, one chromium, and the
-#     plain-nbgrader class of tests/fixtures/plain_course.py (`shared`, built once per process);
-#   - tests/test_feedback.py goes with tests/browser/test_feedback_page.py (feedback_course).
+# group -> path prefixes (relative to the project), in the order groups are handed out: the
+# longest first (measured with --durations), so that the two workers finish together. Files
+# that share a session fixture or a process-wide cache must be in one group:
+#   - tests/proofs/: the `proofs` session fixture (every class graded once by each engine);
+#   - "lab": the tests that use one JupyterLab server and page (tests/browser/conftest.py `lab`);
+#   - "plain": the plain-nbgrader class of tests/fixtures/plain_course.py (`shared`, built once
+#     per process), graded with `mvs-course` and plain `nbgrader`, then shown in the formgrader.
+# A group of one file only sets when it starts.
 GROUPS: dict[str, tuple[str, ...]] = {
     "proofs": ("tests/proofs/",),
-    "browser": ("tests/browser/", "tests/test_plain_nbgrader.py", "tests/test_feedback.py"),
+    "binder": ("tests/browser/test_binder.py",),
+    "plain": ("tests/browser/test_formgrader.py", "tests/test_plain_nbgrader.py"),
+    "lab": (
+        "tests/browser/test_lessons.py",
+        "tests/browser/test_accessibility.py",
+        "tests/browser/test_exercise_and_start.py",
+    ),
+    "workflow": ("tests/test_instructor_workflow.py",),
+    "hostile": ("tests/adversarial/test_matrix.py",),
+    "edition": ("tests/test_edition.py",),
+    "engines": ("tests/test_grading_engines.py",),
+    "feedback": ("tests/test_feedback.py",),
+    "feedback-page": ("tests/browser/test_feedback_page.py",),
+    "workspace": ("tests/test_checks_workspace.py",),
+    "exchange": ("tests/test_exchange.py",),
 }
+# any other test file of tests/browser/ joins "lab" (it may use the `lab` server)
+BROWSER = "tests/browser/"
 
 
 RANK = {f"~{name}": i for i, name in enumerate(GROUPS)}
@@ -40,7 +58,7 @@ def group_of(nodeid: str) -> str:
     for name, prefixes in GROUPS.items():
         if path.startswith(prefixes):
             return f"~{name}"
-    return path
+    return "~lab" if path.startswith(BROWSER) else path
 
 
 def pytest_xdist_make_scheduler(config, log):

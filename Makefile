@@ -25,10 +25,13 @@ check: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not kernel" \
 		tests/unit tests/test_notebooks.py tests/test_startup.py
 
+# Every test, in JOBS worker processes: tests/conftest.py keeps in one process each group of
+# tests that shares a graded class or a Jupyter server, and starts the longest groups first.
+JOBS ?= 2
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 format: $(STAMP)
 	$(BIN)/ruff format .

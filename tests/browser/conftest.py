@@ -4,10 +4,9 @@ Chromium is Debian's (/usr/bin/chromium, installed by .ci/run); Playwright's own
 download is not used. Screenshots go to tests/browser/screenshots/ (gitignored).
 
 Every test in tests/browser/ is marked ``browser`` here (so ``-m "not browser"`` deselects
-them even if a file forgets its ``pytestmark``) and given one ``xdist_group``: under
-``pytest -n N --dist loadgroup`` they would share one worker, server and browser, but with
-pytest 9.2 + pytest-xdist 3.8 loadgroup does not group (pytest-xdist#1386), so run them in
-one process (``pytest -m browser``), as ``make test`` should.
+them even if a file forgets its ``pytestmark``). Under ``make test`` (``pytest -n 2 --dist
+loadgroup``) the tests that share the `lab` server run in one worker process: see GROUPS in
+tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("jupyterlab"))
 
 
 @dataclass

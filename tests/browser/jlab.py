@@ -79,7 +79,31 @@ def open_notebook(page: Page, lab, path: str) -> None:
         box = page.locator(".jp-Dialog input")
         box.fill(path)
         box.press("Enter")
-    page.wait_for_function(READY_JS, arg=[path.rsplit("/", 1)[-1], before], timeout=OPEN_TIMEOUT)
+    try:
+        page.wait_for_function(READY_JS, arg=[path.rsplit("/", 1)[-1], before], timeout=OPEN_TIMEOUT)
+    except Exception as error:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / "open-failed.png")
+        seen = page.evaluate(OPEN_STATE_JS)
+        raise AssertionError(f"{path} did not open with an idle kernel: {seen}") from error
+
+
+# What READY_JS looks at, for the message of a notebook that did not get ready.
+OPEN_STATE_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const tab = document.querySelector('.lm-DockPanel-tabBar .lm-mod-current .lm-TabBar-tabLabel');
+  const dialog = document.querySelector('.jp-Dialog');
+  const status = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  return {
+    tab: tab && tab.textContent.trim(),
+    dialog: dialog && dialog.innerText.slice(0, 300),
+    kernel: status && status.getAttribute('data-status'),
+    kernel_info_handled: window.__mvs.handled('kernel_info_request'),
+    pending: window.__mvs.pending(),
+    unnumbered_prompts: panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+      .filter((p) => !p.textContent.includes('[')).length : null,
+  };
+}"""
 
 
 def menu(page: Page, *path: str) -> None:

@@ -192,7 +192,8 @@ def _accept_kernel_dialog(page) -> None:
     """A slow server can make JupyterLab ask which kernel to start; answer as a learner would."""
     dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
     if dialog.count():
-        dialog.get_by_role("button", name="Select", exact=True).click()
+        # its accept button reads "Select" but is named "Select Kernel" (aria-label)
+        dialog.locator(".jp-mod-accept").click()
         dialog.wait_for(state="detached")
 
 

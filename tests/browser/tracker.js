@@ -65,6 +65,10 @@
   class TrackedWebSocket extends Native {
     constructor(...args) {
       super(...args);
+      this.sent = new Set();
+      // A kernel shut down (a notebook closed) never answers what was still on its way to
+      // it, such as the widgets' comm_close: forget those, or nothing would settle again.
+      this.addEventListener("close", () => this.sent.forEach((id) => pending.delete(id)));
       this.addEventListener("message", (event) => {
         if (event.data instanceof Blob) event.data.arrayBuffer().then((b) => received(parse(b, this.protocol)));
         else received(parse(event.data, this.protocol));
@@ -74,7 +78,10 @@
     send(data) {
       const msg = typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data)
         ? parse(data, this.protocol) : null;
-      if (msg && msg.channel === "shell") pending.set(msg.header.msg_id, msg.header.msg_type);
+      if (msg && msg.channel === "shell") {
+        pending.set(msg.header.msg_id, msg.header.msg_type);
+        this.sent.add(msg.header.msg_id);
+      }
       return super.send(data);
     }
   }

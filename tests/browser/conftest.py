@@ -93,6 +93,11 @@ def _start_server(base: Path, root: Path) -> tuple[subprocess.Popen, str, str]:
     notification = settings / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # on a slow start JupyterLab would ask which kernel to start ("Always start the preferred
+    # kernel" is the learner's answer): no dialog may cover the notebook
+    tracker = base / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"autoStartDefaultKernel": True}))
     token = secrets.token_hex(16)
     command = [
         str(Path(sys.executable).parent / "jupyter"),

@@ -146,6 +146,11 @@ def binder(request, tmp_path_factory) -> Binder:
     assert built.returncode == 0, built.stdout + built.stderr
     added = listing(home) - before
     assert not added, f"postBuild left files in the home folder: {sorted(added)[:10]}"
+    # a slow start must not leave the notebook asking which kernel to start (the learner's
+    # "Always start the preferred kernel"): the dialog would cover what the test looks at
+    tracker = base / "user-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"autoStartDefaultKernel": True}))
     port, token = _free_port(), secrets.token_hex(16)
     command = [
         str(prefix / "bin" / "jupyter"),

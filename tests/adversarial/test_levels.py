@@ -157,7 +157,7 @@ def _probe(report: dict) -> dict:
     return json.loads(text.split("PROBE", 1)[1].splitlines()[0])
 
 
-def _check_class(report: dict, cases: list[str], level: str) -> None:
+def _check_class(report: dict, cases: list[str], level: str, project: Path) -> None:
     """Honest scores exact, hostile ones no more than earned, private files out of reach."""
     from hostile_cases import CASES
 
@@ -174,7 +174,11 @@ def _check_class(report: dict, cases: list[str], level: str) -> None:
         assert facts["uid"] != 0
         for private in ("gradebook", "solutions", "submitted", "source", "project_git", "project_tests"):
             assert not facts[private], (private, facts)
-        assert facts["write_project"] is False
+        # the real project stays untouched; a project under /tmp lies inside the bubble's private
+        # /tmp, where a write lands in the bubble's own folders and is gone with it
+        assert not (project / "pwned.txt").exists(), facts
+        if not _inside(project, Path(tempfile.gettempdir())):
+            assert facts["write_project"] is False, facts
         assert facts["package_data"]
     if LEAKS[1] in cases:
         assert "LEAK []" in report["outputs"][_slug(LEAKS[1])]
@@ -217,6 +221,10 @@ def base():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def _bwrap_here() -> bool:
     from mvs_course.grading.sandbox import isolation
 
@@ -241,7 +249,7 @@ def test_hostile_class_at_level(as_root, request, base, who, env, level):
     cases = [*THIEVES, *LEAKS, "memory across 4 processes", "sys.exit"]
     course = _build(base, ROOT, cases, {"honest-solution": None, "honest-wrong-career": None})
     report = _grade(course, user=user, env=env)
-    _check_class(report, cases, level)
+    _check_class(report, cases, level, ROOT)
     assert level in report["line"] and "Limits:" in report["line"]
     if user is None:  # root: a cgroup per submission here, so 4 x 400 MB cannot all be held
         held = report["outputs"][_slug("memory across 4 processes")]
@@ -302,7 +310,7 @@ def test_shallow_paths_stay_hidden(shallow, env, level):
         course = _build(Path(release), project, THIEVES, honest, course_dir=course_dir)
         assert course.course_dir == course_dir and len(course_dir.parts) == len(project.parts) == 2
         report = _grade(course, env=env)
-    _check_class(report, THIEVES, level)
+    _check_class(report, THIEVES, level, project)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--drive"]:

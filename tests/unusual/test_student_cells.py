@@ -1,6 +1,6 @@
 """Student cells run as IPython runs them, and the grader takes back only checked, capped outputs.
 
-The worker's session is served in a forked child over a socket pair, as the sandbox serves it
+The worker's session is served in a fresh (spawned) process over a socket pair, as the sandbox serves it
 (without the isolation, which tests/adversarial/ covers); the grader's side is driven directly.
 Cheap: one IPython shell for the module, no nbgrader, no kernel.
 """
@@ -20,7 +20,7 @@ from mvs_course.grading.sandbox.session import serve
 class Worker:
     def __init__(self) -> None:
         self.sock, theirs = socket.socketpair()
-        self.process = multiprocessing.get_context("fork").Process(target=serve, args=(theirs, 100_000))
+        self.process = multiprocessing.get_context("spawn").Process(target=serve, args=(theirs, 100_000))
         self.process.start()
         theirs.close()
         self.sock.settimeout(120)

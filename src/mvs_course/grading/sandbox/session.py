@@ -243,6 +243,9 @@ class Session:
                 self.shell.enable_matplotlib("inline")  # what %matplotlib inline does
             except Exception:  # noqa: BLE001 - figures then stay unshown, as without a backend
                 pass
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:  # figures of the process we were forked from are not the student's
+            pyplot.close("all")
 
     def _snapshot(self) -> dict[str, int]:
         return {k: id(v) for k, v in list(self.ns.items())}

@@ -202,6 +202,20 @@ def _accept_kernel_dialog(page) -> None:
         dialog.wait_for(state="detached")
 
 
+def _scroll_until_drawn(page, locator, steps: int = 40) -> None:
+    """Scroll the notebook down until `locator` is drawn: JupyterLab draws only the cells near
+    the view, so a widget further down may not be in the page until it is scrolled to."""
+    page.locator(f"{PANEL} .jp-Notebook").first.hover()
+    for _step in range(steps):
+        try:
+            locator.first.wait_for(timeout=1_500)  # an upper bound per step, not a wait
+            locator.first.scroll_into_view_if_needed()
+            return
+        except Exception:
+            page.mouse.wheel(0, 700)
+    locator.first.wait_for()  # the default timeout, with Playwright's own message
+
+
 def _run_all(page) -> None:
     """Run → Run All Cells, again if no cell started (a menu click can land before the kernel)."""
     started = f"{PANEL} .jp-CodeCell .jp-InputPrompt >> text=/\\[(\\*|\\d+)\\]/"
@@ -250,6 +264,7 @@ def test_students_see_only_what_they_use(binder, browser, shots):
         _run_all(page)
         # the course's widgets work: download and progress on the start page
         box = page.locator(f"{PANEL} .mvs-download").get_by_label("Student id")
+        _scroll_until_drawn(page, box)
         box.fill("ana.smith")
         box.press("Tab")
         page.get_by_role("button", name="Download my work").press("Enter")

@@ -75,7 +75,6 @@ def test_grading_workspace_is_ignored():
         "autograded/",
         "feedback/",
         "superseded/",
-        "sandbox_status/",
         ".mvs-course/",
         "gradebook.db",
         ".nbgrader.log",

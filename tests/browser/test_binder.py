@@ -150,7 +150,9 @@ def binder(request, tmp_path_factory) -> Binder:
     # "Always start the preferred kernel"): the dialog would cover what the test looks at
     tracker = base / "user-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True, exist_ok=True)
-    tracker.write_text(json.dumps({"autoStartDefaultKernel": True}))
+    # and every cell stays drawn (JupyterLab otherwise draws only the cells near the view, and
+    # a widget that renders late, under load, is then never in the page where the test looks)
+    tracker.write_text(json.dumps({"autoStartDefaultKernel": True, "windowingMode": "none"}))
     port, token = _free_port(), secrets.token_hex(16)
     command = [
         str(prefix / "bin" / "jupyter"),

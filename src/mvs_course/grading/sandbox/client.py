@@ -118,6 +118,22 @@ class Zygote:
         self.proc.wait()
 
 
+def _hand_over(launch: Child | Launch, spec: dict, ready: Any) -> Worker:
+    """``ready()`` waits for the worker and returns its process limit (None: its cgroup's);
+    then the worker gets the submission's limits, says it started, and is handed over."""
+    worker = Worker(launch)
+    try:
+        nproc = ready()
+        send_msg(launch.sock, {"go": {**_limit_values(spec), "nproc": nproc}})
+        if "started" not in recv_msg(launch.sock):
+            raise CodecError("not started")
+    except (OSError, EOFError, CodecError) as err:
+        worker.kill(f"the sandbox worker did not start ({err})")
+        raise WorkerLost(worker.dead) from None
+    launch.sock.settimeout(None)
+    return worker
+
+
 class Child:
     """One forked worker: a fresh uid, its folder inside the zygote's /tmp, a cgroup."""
 
@@ -127,23 +143,17 @@ class Child:
         self.pid = 0
 
     def start(self, spec: dict, timeout: float) -> Worker:
-        worker = Worker(self)
-        try:
-            if not self.zygote.pid:
-                self.zygote.pid = _ready_pid(self.zygote.control, timeout)
-            self.pid = _ready_pid(self.sock, timeout)
-            if limits.mode() != "rlimits":
-                self.cgroup = limits.Cgroup()
-                self.cgroup.join(self.pid)
-            nproc = None if self.cgroup else int(spec.get("processes", limits.PIDS))
-            send_msg(self.sock, {"go": {**_limit_values(spec), "nproc": nproc}})
-            if "started" not in recv_msg(self.sock):
-                raise CodecError("not started")
-        except (OSError, EOFError, CodecError) as err:
-            worker.kill(f"the sandbox worker did not start ({err})")
-            raise WorkerLost(worker.dead) from None
-        self.sock.settimeout(None)
-        return worker
+        return _hand_over(self, spec, lambda: self._ready(spec, timeout))
+
+    def _ready(self, spec: dict, timeout: float) -> int | None:
+        """Wait for the forked worker, put it in its cgroup; its own process limit if none."""
+        if not self.zygote.pid:
+            self.zygote.pid = _ready_pid(self.zygote.control, timeout)
+        self.pid = _ready_pid(self.sock, timeout)
+        if limits.mode() != "rlimits":
+            self.cgroup = limits.Cgroup()
+            self.cgroup.join(self.pid)
+        return None if self.cgroup else int(spec.get("processes", limits.PIDS))
 
     def exit_code(self, wait: float = 2.0) -> int | None:
         return None  # the monitor reports it as a message
@@ -198,18 +208,12 @@ class Launch:
 
     def start(self, spec: dict, timeout: float) -> Worker:
         """Wait until its imports are done, give it the submission's limits, and hand it over."""
-        worker = Worker(self)
-        try:
-            _ready_pid(self.sock, timeout)
-            nproc = int(spec.get("processes", limits.PIDS)) + limits.count_processes(os.getuid())
-            send_msg(self.sock, {"go": {**_limit_values(spec), "nproc": nproc}})
-            if "started" not in recv_msg(self.sock):
-                raise CodecError("not started")
-        except (OSError, EOFError, CodecError) as err:
-            worker.kill(f"the sandbox worker did not start ({err})")
-            raise WorkerLost(worker.dead) from None
-        self.sock.settimeout(None)
-        return worker
+        return _hand_over(self, spec, lambda: self._ready(spec, timeout))
+
+    def _ready(self, spec: dict, timeout: float) -> int:
+        """Wait for the worker; its process limit counts what this uid already runs."""
+        _ready_pid(self.sock, timeout)
+        return int(spec.get("processes", limits.PIDS)) + limits.count_processes(os.getuid())
 
     def exit_code(self, wait: float = 2.0) -> int | None:
         try:

@@ -321,6 +321,10 @@ def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engi
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     warnings.filterwarnings("ignore", category=SAWarning)
     _unsynced_sqlite()
+    if engine == "sandbox":
+        from .sandbox.preprocessor import keep_source_cells
+
+        keep_source_cells()
     if quiet:  # kernels inherit these: keep their chatter off the progress bar
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)

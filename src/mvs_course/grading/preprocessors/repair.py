@@ -16,34 +16,11 @@ from typing import Any
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer
 
 from ... import nbmeta
-
-
-def source_cells(db_url: str, notebook: str, assignment: str) -> dict[str, dict[str, Any]]:
-    """grade_id -> what the gradebook recorded of the instructor's version of that cell."""
-    with Gradebook(db_url) as gb:
-        nb = gb.find_notebook(notebook, assignment)
-        grades = {c.name: float(c.max_score) for c in nb.grade_cells}
-        solutions = {c.name for c in nb.solution_cells}
-        tasks = {c.name for c in nb.task_cells}
-        return {
-            c.name: {
-                "cell_type": c.cell_type,
-                "locked": bool(c.locked),
-                "source": c.source,
-                "checksum": c.checksum,
-                "grade": c.name in grades,
-                "points": grades.get(c.name),
-                "solution": c.name in solutions,
-                "task": c.name in tasks,
-                "position": i,
-            }
-            for i, c in enumerate(nb.source_cells)
-        }
+from ..sandbox.preprocessor import source_cells
 
 
 def _metadata(grade_id: str, source: dict[str, Any]) -> dict[str, Any]:

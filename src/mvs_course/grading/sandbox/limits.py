@@ -134,8 +134,9 @@ class Cgroup:
         return found
 
     def remove(self, wait: float = 5.0) -> None:
-        """Kill what is left inside, then remove the folders."""
-        deadline = time.monotonic() + wait
+        """Kill what is left inside, then remove the folders (a killed process leaves its cgroup
+        within a millisecond or two: waits start short, so grading goes on sooner)."""
+        deadline, pause = time.monotonic() + wait, 0.001
         while self.folders:
             for pid in self.pids():
                 try:
@@ -153,7 +154,8 @@ class Cgroup:
             if time.monotonic() > deadline:
                 return
             if self.folders:
-                time.sleep(0.05)
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
 
 
 def _remove_stale(parent: Path) -> None:

@@ -60,8 +60,30 @@ class StudentError(Exception):
     """An exception raised by student code that is not a plain built-in exception."""
 
 
-def _source_cells(db_url: str, notebook: str, assignment: str) -> dict[str, dict]:
-    """grade_id -> what the gradebook knows about the instructor's version of that cell."""
+_KEPT: dict[tuple[str, str, str], dict[str, dict]] | None = None  # None: read every time
+
+
+def keep_source_cells() -> None:
+    """In a grading process: read each notebook's instructor cells from the gradebook once, not
+    twice per submission (they do not change while a class is graded; ``grade`` calls this in
+    each worker it starts, so every run reads them afresh)."""
+    global _KEPT
+    _KEPT = {}
+
+
+def source_cells(db_url: str, notebook: str, assignment: str) -> dict[str, dict]:
+    """grade_id -> what the gradebook recorded of the instructor's version of that cell (a
+    fresh copy: callers may change it)."""
+    key = (db_url, notebook, assignment)
+    cells = _KEPT.get(key) if _KEPT is not None else None
+    if cells is None:
+        cells = _read_source_cells(db_url, notebook, assignment)
+        if _KEPT is not None:
+            _KEPT[key] = cells
+    return {name: dict(cell) for name, cell in cells.items()}
+
+
+def _read_source_cells(db_url: str, notebook: str, assignment: str) -> dict[str, dict]:
     with Gradebook(db_url) as gb:
         nb = gb.find_notebook(notebook, assignment)
         grades = {c.name: float(c.max_score) for c in nb.grade_cells}
@@ -548,7 +570,7 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         info = resources["nbgrader"]
-        sources = _source_cells(info["db_url"], info["notebook"], info["assignment"])
+        sources = source_cells(info["db_url"], info["notebook"], info["assignment"])
         level = isolation.isolation_level()
         if level != isolation.LEVELS[0] and level not in _WARNED:
             _WARNED.add(level)

@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# `jupyter lab`, started quicker (src/mvs_course/lab.py says how)
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) course/00_start_here.ipynb
+	$(BIN)/python -m mvs_course.lab $(ROOT_FLAG) course/00_start_here.ipynb
 
 # The fast tier, under a minute: lint, format check and the tests that start no kernel,
 # browser or grading run (new fast tests go in tests/unit/). `make test` runs everything.

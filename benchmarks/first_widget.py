@@ -4,10 +4,10 @@
     python benchmarks/first_widget.py [--runs 3] [--learner] [--chromium /usr/bin/chromium]
 
 Each run starts a fresh JupyterLab server on a throw-away copy of course/ and exercises/
-(as `make lab` does, with the repository's environment; --learner also turns off nbgrader's
-server and lab extensions, as postBuild does on Binder), opens the start page in an already
-running headless chromium with an empty cache (a first visit), and as soon as the kernel
-answers runs the first code cell the way a learner does (click it, Shift+Enter). It prints
+as `make lab` does (``python -m mvs_course.lab``, the repository's environment; --learner also
+turns off nbgrader's server and lab extensions, as postBuild does on Binder), opens the start
+page in an already running headless chromium with an empty cache (a first visit), and as soon
+as the kernel answers runs the first code cell the way a learner does (click it, Shift+Enter). It prints
 the time from server start to each step and to the first drawn widget, then the medians.
 
 A benchmark, not a test: nothing here fails on a slow machine. Needs chromium and
@@ -76,8 +76,9 @@ def start_server(base: Path, learner: bool) -> tuple[subprocess.Popen, str, str,
     }
     token = secrets.token_hex(16)
     command = [
-        str(Path(sys.executable).parent / "jupyter"),
-        "lab",
+        sys.executable,
+        "-m",
+        "mvs_course.lab",  # what `make lab` runs
         "--no-browser",
         "--port=0",
         "--ip=127.0.0.1",

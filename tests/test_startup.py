@@ -33,3 +33,25 @@ def test_datasets_list_without_pandas():
     probe = "import sys, mvs_course.datasets as d; d.available(); print('pandas' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_make_labs_server_skips_the_unused_grammar_and_still_validates():
+    """`make lab` starts JupyterLab through mvs_course.lab: its server modules load without
+    compiling rfc3987_syntax's grammar, and notebooks are still checked against their schema."""
+    probe = (
+        "import sys\n"
+        "from mvs_course import lab\n"
+        "try:\n"
+        "    lab.main(['--version'])\n"  # parses the options like a real start, prints, exits
+        "except SystemExit:\n"
+        "    pass\n"
+        "import jupyter_server.serverapp, jupyterlab.labapp, nbformat\n"
+        "bad = {'nbformat': 4, 'nbformat_minor': 5, 'metadata': {}, 'cells': [{'cell_type': 'code'}]}\n"
+        "try:\n"
+        "    nbformat.validate(bad)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('validated', sys.modules.get('rfc3987_syntax') is not None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "validated False", done.stdout

@@ -78,7 +78,8 @@ class Lab:
 
 
 def _start_server(base: Path, root: Path) -> tuple[subprocess.Popen, str, str]:
-    """`jupyter lab` on a free port; returns once the server says where it listens."""
+    """`make lab`'s server (``python -m mvs_course.lab``) on a free port; returns once the server
+    says where it listens."""
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(base / "config"),
@@ -100,8 +101,9 @@ def _start_server(base: Path, root: Path) -> tuple[subprocess.Popen, str, str]:
     tracker.write_text(json.dumps({"autoStartDefaultKernel": True}))
     token = secrets.token_hex(16)
     command = [
-        str(Path(sys.executable).parent / "jupyter"),
-        "lab",
+        sys.executable,
+        "-m",
+        "mvs_course.lab",
         "--no-browser",
         "--port=0",  # the server picks a free port and prints it: no race for the port
         "--ip=127.0.0.1",

@@ -14,7 +14,12 @@ is its own group (its module fixtures are built once).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+# As `mvs-course` and `make lab` start (src/mvs_course/lab.py says why): nbformat's jsonschema
+# would compile rfc3987_syntax's grammar, 1.5 s in each test process, for a format no schema uses.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
@@ -24,6 +29,7 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir(
 # that share a session fixture or a process-wide cache must be in one group:
 #   - tests/proofs/: the `proofs` session fixture (every class graded once by each engine);
 #   - "lab": the tests that use one JupyterLab server and page (tests/browser/conftest.py `lab`);
+#   - "feedback": the feedback class of tests/feedback_course.py (`pages`, built once per process);
 #   - "plain": the plain-nbgrader class of tests/fixtures/plain_course.py (`shared`, built once
 #     per process), graded with `mvs-course` and plain `nbgrader`, then shown in the formgrader.
 # A group of one file only sets when it starts.
@@ -40,8 +46,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "hostile": ("tests/adversarial/test_matrix.py",),
     "edition": ("tests/test_edition.py",),
     "engines": ("tests/test_grading_engines.py",),
-    "feedback": ("tests/test_feedback.py",),
-    "feedback-page": ("tests/browser/test_feedback_page.py",),
+    "feedback": ("tests/test_feedback.py", "tests/browser/test_feedback_page.py"),
     "workspace": ("tests/test_checks_workspace.py",),
     "exchange": ("tests/test_exchange.py",),
 }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mvs_course.grading.collect import collect
+from mvs_course.grading.feedback import feedback
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "toy"
@@ -236,3 +238,51 @@ def build(base: Path) -> FeedbackCourse:
     course.collected = collect(course.course(), ASSIGNMENT, [upload])
     course.nbgrader("autograde", ASSIGNMENT, "--force", "--KernelManager.shutdown_wait_time=0.5")
     return course
+
+
+NBGRADER_AUTOGRADE = [
+    "--Autograde.sanitize_preprocessors=['nbgrader.preprocessors.ClearOutput', "
+    "'nbgrader.preprocessors.DeduplicateIds', 'nbgrader.preprocessors.OverwriteKernelspec', "
+    "'nbgrader.preprocessors.OverwriteCells', 'nbgrader.preprocessors.CheckCellMetadata']",
+    "--Autograde.autograde_preprocessors=['nbgrader.preprocessors.Execute', "
+    "'nbgrader.preprocessors.IgnorePattern', 'nbconvert.preprocessors.ClearMetadataPreprocessor', "
+    "'nbgrader.preprocessors.LimitOutput', 'nbgrader.preprocessors.SaveAutoGrades', "
+    "'nbgrader.preprocessors.AssignLatePenalties', 'nbgrader.preprocessors.CheckCellMetadata']",
+    "--KernelManager.shutdown_wait_time=0.5",
+]
+
+
+_PAGES: dict = {}
+
+
+def pages(tmp_path_factory) -> dict:
+    """Built once per process (test_feedback and browser/test_feedback_page share it): the
+    same submission's page from nbgrader's defaults (graded in a plain kernel, nbgrader's
+    feedback list), plain nbgrader with the repo's config, and the grading API (both graded in
+    the sandbox, as the repo's config says)."""
+    if not _PAGES:
+        _PAGES.update(_build_pages(tmp_path_factory.mktemp("feedback")))
+    return _PAGES
+
+
+def _build_pages(base: Path) -> dict:
+    built = build(base)
+    course = built.course()
+    graded = built.course_dir / "autograded" / built.student / ASSIGNMENT
+    out = {"sandboxed": nbformat.read(graded / NOTEBOOK, as_version=4)}
+    kept = shutil.copytree(graded, built.course_dir / "sandboxed")
+    built.nbgrader("autograde", ASSIGNMENT, "--force", *NBGRADER_AUTOGRADE)  # same scores
+    out["default"] = built.nbgrader_default_feedback()
+    shutil.rmtree(graded)
+    kept.rename(graded)
+    built.nbgrader("generate_feedback", ASSIGNMENT, "--force")
+    out["plain"] = shutil.copy(built.page(), built.course_dir / "plain.html")
+    (out["api"],) = feedback(course, ASSIGNMENT)[built.student]
+    sandboxed = out.pop("sandboxed")
+    texts = {name: visible_text(path) for name, path in out.items()}
+    return texts | {
+        "sandboxed": sandboxed,
+        "files": out,
+        "autograded": built.course_dir / "autograded" / built.student / ASSIGNMENT,
+        "built": built,
+    }

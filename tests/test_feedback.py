@@ -5,7 +5,6 @@ the same submission, shows what these tests would catch."""
 
 from __future__ import annotations
 
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,45 +16,11 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.server_extensions.formgrader import handlers
 from traitlets.config import Config, PyFileConfigLoader
 
-from mvs_course.grading.feedback import feedback
-
-NBGRADER_AUTOGRADE = [
-    "--Autograde.sanitize_preprocessors=['nbgrader.preprocessors.ClearOutput', "
-    "'nbgrader.preprocessors.DeduplicateIds', 'nbgrader.preprocessors.OverwriteKernelspec', "
-    "'nbgrader.preprocessors.OverwriteCells', 'nbgrader.preprocessors.CheckCellMetadata']",
-    "--Autograde.autograde_preprocessors=['nbgrader.preprocessors.Execute', "
-    "'nbgrader.preprocessors.IgnorePattern', 'nbconvert.preprocessors.ClearMetadataPreprocessor', "
-    "'nbgrader.preprocessors.LimitOutput', 'nbgrader.preprocessors.SaveAutoGrades', "
-    "'nbgrader.preprocessors.AssignLatePenalties', 'nbgrader.preprocessors.CheckCellMetadata']",
-    "--KernelManager.shutdown_wait_time=0.5",
-]
-
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """The same submission's page from nbgrader's defaults (graded in a plain kernel, nbgrader's
-    feedback list), plain nbgrader with the repo's config, and the grading API (both graded in
-    the sandbox, as the repo's config says)."""
-    built = fc.build(tmp_path_factory.mktemp("feedback"))
-    course = built.course()
-    graded = built.course_dir / "autograded" / built.student / fc.ASSIGNMENT
-    out = {"sandboxed": nbformat.read(graded / fc.NOTEBOOK, as_version=4)}
-    kept = shutil.copytree(graded, built.course_dir / "sandboxed")
-    built.nbgrader("autograde", fc.ASSIGNMENT, "--force", *NBGRADER_AUTOGRADE)  # same scores
-    out["default"] = built.nbgrader_default_feedback()
-    shutil.rmtree(graded)
-    kept.rename(graded)
-    built.nbgrader("generate_feedback", fc.ASSIGNMENT, "--force")
-    out["plain"] = shutil.copy(built.page(), built.course_dir / "plain.html")
-    (out["api"],) = feedback(course, fc.ASSIGNMENT)[built.student]
-    sandboxed = out.pop("sandboxed")
-    texts = {name: fc.visible_text(path) for name, path in out.items()}
-    return texts | {
-        "sandboxed": sandboxed,
-        "files": out,
-        "autograded": built.course_dir / "autograded" / built.student / fc.ASSIGNMENT,
-        "built": built,
-    }
+    """The same submission's pages (see feedback_course.pages), built once per process."""
+    return fc.pages(tmp_path_factory)
 
 
 LEAKS = [

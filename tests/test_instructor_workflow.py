@@ -278,17 +278,28 @@ def test_a_stuck_worker_is_killed_and_scores_zero(flow, tmp_path):
     copy = tmp_path / "course"
     shutil.copytree(flow["plain_dir"], copy)
     course = Course.open(copy, project=ROOT, release_dir=flow["base"] / "exercises")
+    # dan's loop waits instead of spinning: stuck all the same, and no core is burnt while the
+    # test waits for the kill (the CPU limit, which would stop a spinning loop, is out of reach)
+    (notebook,) = (copy / "submitted" / "dan-loop" / ASSIGNMENT).glob("*.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    (loop,) = [c for c in nb.cells if c.source == "while True:\n    pass"]
+    loop.source = "import time\nwhile True:\n    time.sleep(1)"
+    nbformat.write(nb, notebook)
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     # the per-cell limit is out of reach, so only the wall-clock kill can stop the loop; the limit
     # leaves an honest submission room on a loaded 2-core machine
-    results = grade(course, ASSIGNMENT, ["dan-loop", "ana"], jobs=2, timeout=600, hard_timeout=40)
+    results = grade(course, ASSIGNMENT, ["dan-loop", "ana"], jobs=2, timeout=600, hard_timeout=30)
     by_student = {r.student: r for r in results}
     assert by_student["dan-loop"].status == "timeout" and "killed" in by_student["dan-loop"].message
     assert by_student["dan-loop"].killed and not by_student["ana"].killed
     assert by_student["ana"].ok
     scores = item_scores(course, ASSIGNMENT).groupby("student")["score"].sum().to_dict()
     assert (scores["dan-loop"], scores["ana"]) == (0.0, flow["expected"]["ana"])
-    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    # what this test started: not the processes that were here before, nor what they started since
+    # (a browser the test process drives for another test)
+    earlier = [p for p in psutil.Process().children() if p.pid in before]
+    old = before | {c.pid for p in earlier for c in p.children(recursive=True)}
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in old]
     _gone, alive = psutil.wait_procs(left, timeout=10)  # waits for the condition, not a fixed time
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE], alive
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import feedback_course as fc
 import pytest
 
-from mvs_course.grading.feedback import feedback
-
 pytestmark = pytest.mark.browser
 
 REAL_SCORE = "Score: 0.0 / 6.0"
@@ -16,10 +14,10 @@ REAL_SCORE = "Score: 0.0 / 6.0"
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    built = fc.build(tmp_path_factory.mktemp("feedback_page"))
-    default = built.nbgrader_default_feedback()
-    (ours,) = feedback(built.course(), fc.ASSIGNMENT)[built.student]  # mvs-course feedback
-    return {"default": default, "ours": ours}
+    """nbgrader's default page and `mvs-course feedback`'s, from the class test_feedback.py
+    builds (one per process: both files are in one test group)."""
+    files = fc.pages(tmp_path_factory)["files"]
+    return {"default": files["default"], "ours": files["api"]}
 
 
 def _open(browser, path):

@@ -257,7 +257,8 @@ def grade_and_check(release_dir: Path, specs: list[Assignment], workdir: Path, p
         )
     sys.stdout.flush()
     sys.stderr.flush()
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_warm_learner) as pool:
         graded = [pool.submit(_grade_class, job) for job in grading]  # the long jobs first
         checked = [pool.submit(_learner_class, jobs) for jobs in checking]
         graded_out = [future.result() for future in graded]
@@ -265,6 +266,17 @@ def grade_and_check(release_dir: Path, specs: list[Assignment], workdir: Path, p
     results = {key: out[0] for key, out in zip(graded_keys, graded_out, strict=True)}
     grades = {key: out[1] for key, out in zip(graded_keys, graded_out, strict=True)}
     return results, grades, learner
+
+
+def _warm_learner() -> None:
+    """In each pool process: import once what the released notebooks import (widgets, plots),
+    so that each learner's forked session starts warm; its namespace is fresh all the same."""
+    import ipywidgets  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+
+    import mvs_course.datasets  # noqa: F401
+    import mvs_course.lessons.synthesis  # noqa: F401
+    import mvs_course.widgets  # noqa: F401
 
 
 def _learner_class(jobs: dict) -> dict:

@@ -67,6 +67,27 @@ def _socketpair() -> tuple[socket.socket, socket.socket]:
     return ours, theirs
 
 
+def _start(
+    spec: dict, level: str, sock: socket.socket, flags: list[str], home: str, cwd: str
+) -> subprocess.Popen:
+    """launch.py in a new session (under bubblewrap at level ``bwrap``), talking on ``sock``,
+    with the preload modules imported and a clean environment whose home is ``home``."""
+    preload = ",".join([*PRELOAD, *spec.get("preload", [])])
+    argv = [sys.executable, LAUNCH, str(sock.fileno()), *flags, "--preload", preload]
+    if level == "bwrap":
+        argv = isolation.bwrap_command(spec, argv)
+    return subprocess.Popen(
+        argv,
+        pass_fds=[sock.fileno()],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=None if os.environ.get("MVS_SANDBOX_DEBUG") else subprocess.DEVNULL,
+        start_new_session=True,
+        env=_clean_env(home),
+        cwd=cwd,
+    )
+
+
 class Zygote:
     """Root: one warm process per grading process (under bubblewrap at level ``bwrap``) that
     forks each submission's worker; every worker gets a fresh uid and a cgroup of its own."""
@@ -74,22 +95,8 @@ class Zygote:
     def __init__(self, spec: dict, level: str) -> None:
         self.level, self.gid = level, isolation.sandbox_gid()
         ours, theirs = _socketpair()
-        preload = ",".join([*PRELOAD, *spec.get("preload", [])])
-        argv = [sys.executable, LAUNCH, str(theirs.fileno()), "--zygote", "--preload", preload]
-        if level == "bwrap":
-            argv = isolation.bwrap_command(spec, argv)
-        debug = os.environ.get("MVS_SANDBOX_DEBUG")
         try:
-            self.proc = subprocess.Popen(
-                argv,
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=None if debug else subprocess.DEVNULL,
-                start_new_session=True,
-                env=_clean_env("/tmp"),
-                cwd="/",
-            )
+            self.proc = _start(spec, level, theirs, ["--zygote"], home="/tmp", cwd="/")
         finally:
             theirs.close()
         self.control, self.pid = ours, 0
@@ -182,22 +189,8 @@ class Launch:
         else:
             self.scratch = home = tempfile.mkdtemp(prefix="mvs-sandbox-")
         ours, theirs = _socketpair()
-        preload = ",".join([*PRELOAD, *spec.get("preload", [])])
-        argv = [sys.executable, LAUNCH, str(theirs.fileno()), "--preload", preload]
-        if level == "bwrap":
-            argv = isolation.bwrap_command(spec, argv)
-        debug = os.environ.get("MVS_SANDBOX_DEBUG")
         try:
-            self.proc = subprocess.Popen(
-                argv,
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=None if debug else subprocess.DEVNULL,
-                start_new_session=True,
-                env=_clean_env(home),
-                cwd=self.scratch or "/",
-            )
+            self.proc = _start(spec, level, theirs, [], home=home, cwd=self.scratch or "/")
         except BaseException:
             ours.close()
             self.discard()

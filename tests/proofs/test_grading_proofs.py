@@ -68,6 +68,16 @@ def test_each_mutant_loses_exactly_its_marks(proofs, assignment, engine):
             )
 
 
+def _lost_marks(spec, grades, students: list[str]) -> list[tuple[str, str, float]]:
+    """(student, test, score) for every test a student did not get its full points on."""
+    return [
+        (student, test_id, grades.score(student, test_id))
+        for student in students
+        for test_id, points in spec.points.items()
+        if grades.score(student, test_id) != points
+    ]
+
+
 @pytest.mark.parametrize("engine", ENGINE_IDS)
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_each_alternative_scores_full_marks(proofs, assignment, engine):
@@ -75,12 +85,7 @@ def test_each_alternative_scores_full_marks(proofs, assignment, engine):
     alternatives = [s for s in spec.submissions if s.startswith("alt-")]
     if not alternatives:
         pytest.skip(f"no tests/alternatives/{assignment}.py yet")
-    lost = [
-        (student, test_id, grades.score(student, test_id))
-        for student in alternatives
-        for test_id, points in spec.points.items()
-        if grades.score(student, test_id) != points
-    ]
+    lost = _lost_marks(spec, grades, alternatives)
     assert not lost, f"correct alternatives lost marks: {lost}"
 
 
@@ -92,12 +97,7 @@ def test_honest_but_unusual_work_scores_full_marks(proofs, assignment, engine):
     spec, grades = proofs.specs[assignment], proofs.grades[(engine, assignment)]
     students = [s for s in spec.submissions if s.startswith("unusual-")]
     assert len(students) >= 3
-    lost = [
-        (student, test_id, grades.score(student, test_id))
-        for student in students
-        for test_id, points in spec.points.items()
-        if grades.score(student, test_id) != points
-    ]
+    lost = _lost_marks(spec, grades, students)
     assert not lost, f"honest but unusual work lost marks: {lost}"
 
 

@@ -36,12 +36,13 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir(
 GROUPS: dict[str, tuple[str, ...]] = {
     "proofs": ("tests/proofs/",),
     "binder": ("tests/browser/test_binder.py",),
-    "plain": ("tests/browser/test_formgrader.py", "tests/test_plain_nbgrader.py"),
     "lab": (
         "tests/browser/test_lessons.py",
         "tests/browser/test_accessibility.py",
         "tests/browser/test_exercise_and_start.py",
     ),
+    "levels": ("tests/adversarial/test_levels.py",),
+    "plain": ("tests/browser/test_formgrader.py", "tests/test_plain_nbgrader.py"),
     "workflow": ("tests/test_instructor_workflow.py",),
     "hostile": ("tests/adversarial/test_matrix.py",),
     "edition": ("tests/test_edition.py",),

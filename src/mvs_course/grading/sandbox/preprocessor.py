@@ -29,6 +29,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Integer, List, Unicode
+from traitlets.config.loader import DeferredConfigString
 
 from . import client, isolation
 from .codec import Budget, CodecError, Ref, decode, encode
@@ -538,6 +539,10 @@ class SandboxedExecute(NbGraderPreprocessor):
         if self.timeout is not None:
             return int(self.timeout)
         configured = self.config.get("Execute", {}).get("timeout")
+        if isinstance(configured, DeferredConfigString):  # `--Execute.timeout=3`: parsed as Execute would
+            from nbgrader.preprocessors import Execute
+
+            configured = configured.get_value(Execute.class_traits()["timeout"])
         return int(configured) if isinstance(configured, int) and configured > 0 else 30
 
     def _hidden(self, db_url: str) -> tuple[list[str], list[str]]:

@@ -288,7 +288,7 @@ def test_a_stuck_worker_is_killed_and_scores_zero(flow, tmp_path):
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     # the per-cell limit is out of reach, so only the wall-clock kill can stop the loop; the limit
     # leaves an honest submission room on a loaded 2-core machine
-    results = grade(course, ASSIGNMENT, ["dan-loop", "ana"], jobs=2, timeout=600, hard_timeout=30)
+    results = grade(course, ASSIGNMENT, ["dan-loop", "ana"], jobs=2, timeout=600, hard_timeout=20)
     by_student = {r.student: r for r in results}
     assert by_student["dan-loop"].status == "timeout" and "killed" in by_student["dan-loop"].message
     assert by_student["dan-loop"].killed and not by_student["ana"].killed

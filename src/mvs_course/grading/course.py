@@ -39,6 +39,32 @@ def ensure_venv_on_path() -> None:
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
+def ensure_gradebook(db_url: str) -> None:
+    """Create the gradebook at ``db_url`` if it has no tables, as nbgrader's ``Gradebook`` does
+    (its tables, then ``alembic_version`` at the head revision), asking alembic for the head
+    here: nbgrader runs ``alembic heads`` as a subprocess, which imports nbgrader and Jupyter
+    again (3 CPU-s for every new gradebook)."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url, future=True)
+    try:
+        if inspect(engine).get_table_names():
+            return
+        settings = AlembicConfig()
+        settings.set_main_option("script_location", ALEMBIC_DIR)
+        head = ScriptDirectory.from_config(settings).get_current_head()
+        with engine.begin() as db:
+            Base.metadata.create_all(bind=db)
+            db.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            db.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+    finally:
+        engine.dispose()
+
+
 def is_project(folder: Path) -> bool:
     """A course repository: nbgrader_config.py next to a solutions/ folder."""
     return (folder / "solutions").is_dir() and (folder / CONFIG_FILE).is_file()
@@ -201,7 +227,9 @@ class Course:
         ensure_venv_on_path()
         self.course_dir.mkdir(parents=True, exist_ok=True)
         cfg = self.config(**extra)
-        return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        coursedir = CourseDirectory(config=cfg)
+        ensure_gradebook(coursedir.db_url)
+        return NbGraderAPI(coursedir=coursedir, config=cfg)
 
     def gradebook(self):
         """The nbgrader gradebook of this course (use as a context manager); created if missing."""
@@ -209,6 +237,7 @@ class Course:
 
         ensure_venv_on_path()
         self.course_dir.mkdir(parents=True, exist_ok=True)
+        ensure_gradebook(self.db_url)
         return Gradebook(self.db_url, self.course_id)
 
     def has_gradebook(self) -> bool:

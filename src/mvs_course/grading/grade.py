@@ -330,6 +330,8 @@ def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engi
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
     api = course.api(**extra)
+    if engine == "sandbox":  # the first worker imports while nbgrader sets up the first notebook
+        _sandbox_step(course, extra)(config=api.config).warm(api.coursedir.db_url)
     converter = _recording_autograde()
     while True:
         student = conn.recv()

@@ -264,7 +264,9 @@ class _Pool:
             self.zygote = Zygote(spec, level)
         return self.zygote.order(spec)
 
-    def spawn(self, spec: dict, timeout: float = 120) -> Worker:
+    def _level_and_key(self, spec: dict) -> tuple[str, str]:
+        """This process's isolation level and the key of ``spec``'s workers (a worker started
+        for another key is closed); a forked process drops what its parent started."""
         if self.owner != os.getpid():  # forked: the parent's workers are not ours to use
             self.owner, self.key, self.next, self.zygote = os.getpid(), "", None, None
         if self.finalized != os.getpid():  # a multiprocessing child skips atexit, runs these
@@ -277,6 +279,16 @@ class _Pool:
             self.protected.add(key)
         if self.key != key:
             self.close()
+        return level, key
+
+    def prepare(self, spec: dict) -> None:
+        """Start the next worker for ``spec`` now, if none is started yet."""
+        level, key = self._level_and_key(spec)
+        if self.next is None:
+            self.next, self.key = self._ahead(spec, level), key
+
+    def spawn(self, spec: dict, timeout: float = 120) -> Worker:
+        level, key = self._level_and_key(spec)
         launch, self.next, self.key = self.next, None, key
         if launch is None or (isinstance(launch, Launch) and launch.proc.poll() is not None):
             launch = self._ahead(spec, level)
@@ -307,6 +319,11 @@ def shutdown() -> None:
 def spawn(spec: dict) -> Worker:
     """A fresh isolated worker for one submission."""
     return _POOL.spawn(spec)
+
+
+def prepare(spec: dict) -> None:
+    """Start the first worker for ``spec`` ahead of :func:`spawn` (it imports meanwhile)."""
+    _POOL.prepare(spec)
 
 
 def _kind(code: object) -> str:

@@ -573,6 +573,21 @@ class SandboxedExecute(NbGraderPreprocessor):
         source = source if source.is_absolute() else root / source
         return sorted({str(root), str(source.parent)})
 
+    def spec(self, db_url: str, level: str | None = None) -> dict:
+        """What this course's workers start with: the isolation level, the limits, the paths
+        student code must not see and the modules to import ahead."""
+        limits = {**DEFAULT_LIMITS, **self.limits}
+        spec = {"level": level or isolation.isolation_level(), **limits, "output_cap": limits["output_bytes"]}
+        spec["hide_dirs"], spec["hide_files"] = self._hidden(db_url)
+        spec["private_roots"] = self._private_roots()
+        spec["preload"] = list(self.preload)
+        return spec
+
+    def warm(self, db_url: str) -> None:
+        """Start the first worker now, before any submission: a grading process calls this as it
+        starts, so the worker's imports overlap nbgrader's own steps on the first notebook."""
+        client.prepare(self.spec(db_url))
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         info = resources["nbgrader"]
         sources = source_cells(info["db_url"], info["notebook"], info["assignment"])
@@ -580,13 +595,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         if level != isolation.LEVELS[0] and level not in _WARNED:
             _WARNED.add(level)
             self.log.warning("[sandbox] isolation %s: %s", level, isolation.describe(level))
-        limits = {**DEFAULT_LIMITS, **self.limits}
-        spec = {"level": level, **{k: v for k, v in limits.items()}}
-        spec["output_cap"] = limits["output_bytes"]
-        spec["hide_dirs"], spec["hide_files"] = self._hidden(info["db_url"])
-        spec["private_roots"] = self._private_roots()
-        spec["preload"] = list(self.preload)
-        run = _Run(self, spec, answer_names(sources), self.cell_timeout())
+        run = _Run(self, self.spec(info["db_url"], level), answer_names(sources), self.cell_timeout())
         started = time.monotonic()
         run.start()
         try:

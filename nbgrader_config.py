@@ -24,6 +24,9 @@ c.Execute.timeout = 30
 c.Execute.shutdown_kernel = "immediate"
 c.KernelManager.shutdown_wait_time = 0.5  # nbgrader's kernels otherwise stall ~3 s at shutdown
 c.OverwriteCells.add_missing_cells = True  # a deleted test cell scores zero, never null
+# what the released notebooks import, imported once by the sandbox's warm parent, not by every
+# submission's worker (0.1 CPU-s each)
+c.SandboxedExecute.preload = ["mvs_course.widgets.download", "mvs_course.datasets", "mvs_course.checks"]
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "mvs_course.grading.preprocessors.repair.RepairMetadata",

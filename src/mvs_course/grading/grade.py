@@ -284,6 +284,21 @@ def _unsynced_sqlite() -> None:
     event.listen(Engine, "connect", no_sync)
 
 
+def _one_engine_per_gradebook() -> None:
+    """In a grading worker: every ``Gradebook`` nbgrader opens on one URL shares one SQLAlchemy
+    engine, so a statement is compiled once per process.
+
+    nbgrader opens its gradebook about eleven times per submission, each time with a new engine,
+    whose statement cache starts empty: compiling the same queries again was a third of the
+    grader's CPU per submission (0.25 -> 0.17 s measured). ``Gradebook.close`` disposes the
+    engine's pool; the next one connects afresh, as before.
+    """
+    import nbgrader.api
+
+    make = nbgrader.api.create_engine
+    nbgrader.api.create_engine = functools.cache(lambda url, **options: make(url, **options))
+
+
 def _sqlite_file(course: Course) -> Path | None:
     url = course.db_url
     return Path(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else None
@@ -321,6 +336,7 @@ def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engi
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     warnings.filterwarnings("ignore", category=SAWarning)
     _unsynced_sqlite()
+    _one_engine_per_gradebook()
     if engine == "sandbox":
         from .sandbox.preprocessor import keep_source_cells
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
+from fixtures.command import command
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mvs_course.grading.collect import collect
@@ -189,10 +190,14 @@ class FeedbackCourse:
         )
 
     def nbgrader(self, *args: str) -> subprocess.CompletedProcess:
-        exe = Path(sys.executable).parent / "nbgrader"
         env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
         done = subprocess.run(
-            [str(exe), *args], cwd=self.course_dir, capture_output=True, text=True, env=env, timeout=600
+            command("nbgrader", *args),
+            cwd=self.course_dir,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
         )
         assert done.returncode == 0, (
             f"nbgrader {' '.join(args)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"

@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from fixtures import synthetic
+from fixtures.command import command
 
 from mvs_course.cli import main
 from mvs_course.grading.course import Course
@@ -50,9 +51,7 @@ def student(home: Path, name: str, exchange: Path, *args: str) -> subprocess.Com
 
 def instructor(course_dir: Path, *args: str) -> subprocess.CompletedProcess:
     """A plain `nbgrader` command in the course directory (its nbgrader_config.py applies)."""
-    out = subprocess.run(
-        [str(Path(sys.executable).parent / "nbgrader"), *args], cwd=course_dir, capture_output=True, text=True
-    )
+    out = subprocess.run(command("nbgrader", *args), cwd=course_dir, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     return out
 

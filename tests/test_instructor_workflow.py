@@ -25,6 +25,7 @@ import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
 from fixtures import synthetic
+from fixtures.command import command
 
 from mvs_course import nbmeta
 from mvs_course.cli import main
@@ -182,9 +183,8 @@ def test_scores_are_what_each_submission_deserves(flow):
 def test_plain_nbgrader_in_the_course_dir_gives_the_same_scores(flow):
     plain = Course.open(flow["plain_dir"])
     assert plain.project == ROOT  # found through the course dir's nbgrader_config.py
-    nbgrader = Path(sys.executable).parent / "nbgrader"
     done = subprocess.run(
-        [str(nbgrader), "autograde", ASSIGNMENT, "--force", f"--Execute.timeout={TIMEOUT}"],
+        command("nbgrader", "autograde", ASSIGNMENT, "--force", f"--Execute.timeout={TIMEOUT}"),
         cwd=plain.course_dir,
         capture_output=True,
         text=True,

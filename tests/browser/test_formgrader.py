@@ -15,7 +15,6 @@ import re
 import secrets
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from fixtures import plain_course as pc
+from fixtures.command import command as jupyter_command
 
 from mvs_course.grading.scores import item_scores
 
@@ -67,15 +67,14 @@ def formgrader(klass, tmp_path_factory):
     nbgrader_config.py of the folder it starts in), with no user Jupyter config."""
     base = tmp_path_factory.mktemp("formgrader")
     port, token = _free_port(), secrets.token_hex(16)
-    command = [
-        str(Path(sys.executable).parent / "jupyter"),
-        "server",
+    command = jupyter_command(
+        "jupyter-server",
         "--no-browser",
         f"--port={port}",
         "--ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={klass.course_dir}",
-    ]
+    )
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     env = {

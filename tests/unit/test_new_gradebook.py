@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures.command import command
 from nbgrader.api import Gradebook
 
 from mvs_course.grading.course import ensure_gradebook, ensure_venv_on_path
@@ -48,9 +48,8 @@ def test_nbgrader_finds_nothing_to_upgrade(tmp_path):
     path = tmp_path / "gradebook.db"
     ensure_gradebook(f"sqlite:///{path}")
     before = _schema(path)
-    nbgrader = Path(sys.executable).parent / "nbgrader"
     done = subprocess.run(
-        [str(nbgrader), "db", "upgrade", f"--CourseDirectory.db_url=sqlite:///{path}"],
+        command("nbgrader", "db", "upgrade", f"--CourseDirectory.db_url=sqlite:///{path}"),
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -29,6 +29,7 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir(
 # that share a session fixture or a process-wide cache must be in one group:
 #   - tests/proofs/: the `proofs` session fixture (every class graded once by each engine);
 #   - "lab": the tests that use one JupyterLab server and page (tests/browser/conftest.py `lab`);
+#   - "edition": the student edition of tests/edition_runs.py, built and run once per process;
 #   - "feedback": the feedback class of tests/feedback_course.py (`pages`, built once per process);
 #   - "plain": the plain-nbgrader class of tests/fixtures/plain_course.py (`shared`, built once
 #     per process), graded with `mvs-course` and plain `nbgrader`, then shown in the formgrader.
@@ -45,7 +46,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "plain": ("tests/browser/test_formgrader.py", "tests/test_plain_nbgrader.py"),
     "workflow": ("tests/test_instructor_workflow.py",),
     "hostile": ("tests/adversarial/test_matrix.py",),
-    "edition": ("tests/test_edition.py",),
+    "edition": ("tests/test_edition.py", "tests/test_notebooks.py"),
     "engines": ("tests/test_grading_engines.py",),
     "feedback": ("tests/test_feedback.py", "tests/browser/test_feedback_page.py"),
     "workspace": ("tests/test_checks_workspace.py",),

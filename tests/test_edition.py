@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
-import sys
-import sysconfig
-import textwrap
 import tomllib
 from pathlib import Path
 
+import edition_runs
 import nbformat
 import pytest
 
@@ -24,9 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("edition") / "student"
-    student_edition(ROOT, out, repo="someone/mvs-student")
-    return out
+    return edition_runs.edition(tmp_path_factory).folder
 
 
 def test_edition_has_the_course_and_nothing_instructor_only(edition):
@@ -132,65 +127,25 @@ def test_refuses_a_folder_with_files(tmp_path):
     assert (tmp_path / "keep.txt").read_text() == "mine"
 
 
-RUNNER = textwrap.dedent(
-    """
-    import json, sys
-    from pathlib import Path
-    import nbformat
-    from mvs_course.nbexec import NotebookClient
-    import mvs_course
-    report = {"package": mvs_course.__file__, "errors": {}}
-    try:
-        import mvs_course.grading  # noqa: F401
-        report["grading"] = True
-    except ImportError:
-        report["grading"] = False
-    code = "import mvs_course, importlib.util as u\\n"
-    code += "print(mvs_course.__file__, u.find_spec('mvs_course.grading'))"
-    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    NotebookClient(probe, kernel_name="python3").execute()
-    report["kernel"] = probe.cells[0].outputs[0]["text"]
-    for path in map(Path, sys.argv[1:]):
-        nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        report["errors"][str(path)] = [o["ename"] for c in nb.cells if c.cell_type == "code"
-                                       for o in c.outputs if o.output_type == "error"]
-    print(json.dumps(report))
-    """
-)
-
-
 @pytest.mark.slow
-def test_edition_runs_from_its_own_install(edition, tmp_path):
-    """A fresh interpreter sees only the edition's package; lessons run, exercises only lack answers."""
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
-    # the dependencies come from the test environment, not its editable mvs_course
-    (site / "deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(edition)],
-        check=True,
-    )
-    notebooks = sorted((edition / "course").glob("*.ipynb")) + sorted(
-        (edition / "exercises").rglob("*.ipynb")
-    )
-    out = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", RUNNER, *map(str, notebooks)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    report = json.loads(out.stdout.splitlines()[-1])
-    assert report["package"].startswith(str(site)) and report["grading"] is False
-    assert report["kernel"].startswith(str(site)) and report["kernel"].strip().endswith("None")
-    for path, errors in report["errors"].items():
-        if "/course/" in path:
-            assert errors == [], path
+def test_edition_runs_from_its_own_install(tmp_path_factory):
+    """A fresh interpreter sees only the edition's package; lessons run, exercises only lack answers
+    (tests/test_notebooks.py reads the same run for each lesson)."""
+    built = edition_runs.edition(tmp_path_factory)
+    report = built.report
+    assert report["package"].startswith(str(built.site)) and report["grading"] is False
+    assert report["kernel"].startswith(str(built.site)) and report["kernel"].strip().endswith("None")
+    ran = report["notebooks"]
+    assert sum(name.startswith("course/") for name in ran) == len(list((ROOT / "course").glob("*.ipynb")))
+    for name, run in ran.items():
+        if name.startswith("course/"):
+            assert run["errors"] == [], name
         else:
-            assert errors and set(errors) <= {"NotImplementedError", "NameError", "AssertionError"}, path
+            assert run["errors"] and set(run["errors"]) <= {
+                "NotImplementedError",
+                "NameError",
+                "AssertionError",
+            }, name
 
 
 def test_cli_writes_an_edition_and_explains_refusals(tmp_path, capsys, monkeypatch):

@@ -144,10 +144,10 @@ def profile(course: Course, assignment: str, students: list[str], top: int = 12)
     """Where the grader side's time goes, per submission graded in this process: CPU per
     nbgrader step, then cProfile's top functions by own (wall) time. Waiting for the sandbox's
     worker shows there as socket reads, the gradebook's disk syncs as sqlite commits."""
-    from mvs_course.grading.grade import _recording_autograde, _unsynced_sqlite, grade_one, run_config
+    from mvs_course.grading.grade import _recording_autograde, grade_one, grading_process, run_config
 
     warnings.filterwarnings("ignore")
-    _unsynced_sqlite()  # as in a grading worker
+    grading_process("sandbox")  # as in a grading worker
     api = course.api(**run_config(course))
     converter = _recording_autograde()
     grade_one(api, converter, course, assignment, students[0], "sandbox")  # warm: imports, zygote

@@ -17,6 +17,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixtures.once import once
+
 from mvs_course.grading.edition import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,21 +75,9 @@ class Edition:
     report: dict  # what running every notebook there gave (RUNNER's report)
 
 
-_BUILT: dict[str, Edition | Exception] = {}
-
-
 def edition(tmp_path_factory) -> Edition:
     """Built, installed and run on first use in this test process (a failure is re-raised)."""
-    if "edition" not in _BUILT:
-        try:
-            _BUILT["edition"] = _build(tmp_path_factory.mktemp("edition"))
-        except Exception as error:
-            _BUILT["edition"] = error
-            raise
-    built = _BUILT["edition"]
-    if isinstance(built, Exception):
-        raise built
-    return built
+    return once("edition", lambda: _build(tmp_path_factory.mktemp("edition")))
 
 
 def _build(base: Path) -> Edition:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 from fixtures.command import command
+from fixtures.once import once
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mvs_course.grading.collect import collect
@@ -257,17 +258,12 @@ NBGRADER_AUTOGRADE = [
 ]
 
 
-_PAGES: dict = {}
-
-
 def pages(tmp_path_factory) -> dict:
     """Built once per process (test_feedback and browser/test_feedback_page share it): the
     same submission's page from nbgrader's defaults (graded in a plain kernel, nbgrader's
     feedback list), plain nbgrader with the repo's config, and the grading API (both graded in
     the sandbox, as the repo's config says)."""
-    if not _PAGES:
-        _PAGES.update(_build_pages(tmp_path_factory.mktemp("feedback")))
-    return _PAGES
+    return once("feedback pages", lambda: _build_pages(tmp_path_factory.mktemp("feedback")))
 
 
 def _build_pages(base: Path) -> dict:

@@ -67,22 +67,23 @@ def apply(exchange: bool) -> list[str]:
         unlock_extension,
     )
 
-    steps = plan(exchange)
-    done = []
-    for name in steps["kept"]:
-        unlock_extension(name, level="sys_prefix")
-        enable_extension(name, level="sys_prefix")
-        done.append(f"kept {name}")
-    for name in steps["servers_on"]:
-        toggle_server_extension_python(name, enabled=True, sys_prefix=True)
-        done.append(f"server extension on: {name}")
-    for name in steps["locked"]:
-        disable_extension(name, level="sys_prefix")
-        lock_extension(name, level="sys_prefix")
-        done.append(f"disabled and locked {name}")
-    for name in steps["servers_off"]:
-        toggle_server_extension_python(name, enabled=False, sys_prefix=True)
-        done.append(f"server extension off: {name}")
+    steps, done = plan(exchange), []
+
+    def lab(names: tuple[str, ...], what: str, *calls) -> None:
+        for name in names:
+            for call in calls:
+                call(name, level="sys_prefix")
+            done.append(f"{what} {name}")
+
+    def server(names: tuple[str, ...], enabled: bool) -> None:
+        for name in names:
+            toggle_server_extension_python(name, enabled=enabled, sys_prefix=True)
+            done.append(f"server extension {'on' if enabled else 'off'}: {name}")
+
+    lab(steps["kept"], "kept", unlock_extension, enable_extension)
+    server(steps["servers_on"], True)
+    lab(steps["locked"], "disabled and locked", disable_extension, lock_extension)
+    server(steps["servers_off"], False)
     # settings every user starts from (overrides.d: one file per package, read by JupyterLab 4)
     overrides = Path(get_app_dir()) / "settings" / "overrides.d"
     overrides.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import multiprocessing
 import os
 import random
@@ -95,7 +96,8 @@ def _sandbox_step(course: Course, extra: dict) -> type | None:
 
 
 def _preload(course: Course, extra: dict) -> None:
-    """Import every configured grading step in the parent, once, before workers fork."""
+    """Import every configured grading step in the parent, once, before workers fork, and what
+    the notebooks' setup cells import (the sandbox's grader side runs them too)."""
     from traitlets.utils.importstring import import_item
 
     _recording_autograde()
@@ -103,6 +105,11 @@ def _preload(course: Course, extra: dict) -> None:
     for step in [*steps.get("sanitize_preprocessors", []), *steps.get("autograde_preprocessors", [])]:
         if isinstance(step, str):
             import_item(step)
+    sandbox = _sandbox_step(course, extra)
+    if sandbox is not None:
+        for name in sandbox(config=course.config(**extra)).modules():
+            with contextlib.suppress(Exception):  # the setup cell will say what is missing
+                importlib.import_module(name)
 
 
 def run_config(course: Course, engine: str = DEFAULT_ENGINE, timeout: int | None = None) -> dict:
@@ -299,6 +306,17 @@ def _one_engine_per_gradebook() -> None:
     nbgrader.api.create_engine = functools.cache(lambda url, **options: make(url, **options))
 
 
+def grading_process(engine: str) -> None:
+    """What a grading process sets up once, before its first submission (``grade``'s workers;
+    benchmarks/grading.py profiles one the same way)."""
+    _unsynced_sqlite()
+    _one_engine_per_gradebook()
+    if engine == "sandbox":
+        from .sandbox.preprocessor import keep_source_cells
+
+        keep_source_cells()
+
+
 def _sqlite_file(course: Course) -> Path | None:
     url = course.db_url
     return Path(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else None
@@ -335,12 +353,7 @@ def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engi
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     warnings.filterwarnings("ignore", category=SAWarning)
-    _unsynced_sqlite()
-    _one_engine_per_gradebook()
-    if engine == "sandbox":
-        from .sandbox.preprocessor import keep_source_cells
-
-        keep_source_cells()
+    grading_process(engine)
     if quiet:  # kernels inherit these: keep their chatter off the progress bar
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)

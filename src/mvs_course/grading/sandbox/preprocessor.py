@@ -583,6 +583,11 @@ class SandboxedExecute(NbGraderPreprocessor):
         spec["preload"] = list(self.preload)
         return spec
 
+    def modules(self) -> list[str]:
+        """What the notebooks are expected to import: a worker's warm parent imports these
+        before any submission (the grading process too, as it runs the setup cells as well)."""
+        return [*client.PRELOAD, *self.preload]
+
     def warm(self, db_url: str) -> None:
         """Start the first worker now, before any submission: a grading process calls this as it
         starts, so the worker's imports overlap nbgrader's own steps on the first notebook."""

@@ -12,6 +12,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 UV := uv==0.13.9
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
 	( $(BIN)/python -m pip install --quiet $(UV) \
 	  && $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e ".[test]" ) \
 	|| $(BIN)/python -m pip install --quiet -e ".[test]"

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	( $(BIN)/python -m pip install --quiet $(UV) \
-	  && $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e ".[test]" ) \
+	  && $(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python -e ".[test]" ) \
 	|| $(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 

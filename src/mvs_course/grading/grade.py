@@ -101,13 +101,14 @@ def _preload(course: Course, extra: dict) -> None:
     from traitlets.utils.importstring import import_item
 
     _recording_autograde()
-    steps = course.config(**extra).Autograde
+    config = course.config(**extra)
+    steps = config.Autograde
     for step in [*steps.get("sanitize_preprocessors", []), *steps.get("autograde_preprocessors", [])]:
         if isinstance(step, str):
             import_item(step)
     sandbox = _sandbox_step(course, extra)
     if sandbox is not None:
-        for name in sandbox(config=course.config(**extra)).modules():
+        for name in sandbox(config=config).modules():
             with contextlib.suppress(Exception):  # the setup cell will say what is missing
                 importlib.import_module(name)
 

@@ -67,12 +67,17 @@ def _socketpair() -> tuple[socket.socket, socket.socket]:
     return ours, theirs
 
 
+def preload_modules(configured: list[str]) -> list[str]:
+    """What a worker's warm parent imports: the sandbox's own list, then the course's."""
+    return [*PRELOAD, *configured]
+
+
 def _start(
     spec: dict, level: str, sock: socket.socket, flags: list[str], home: str, cwd: str
 ) -> subprocess.Popen:
     """launch.py in a new session (under bubblewrap at level ``bwrap``), talking on ``sock``,
     with the preload modules imported and a clean environment whose home is ``home``."""
-    preload = ",".join([*PRELOAD, *spec.get("preload", [])])
+    preload = ",".join(preload_modules(spec.get("preload", [])))
     argv = [sys.executable, LAUNCH, str(sock.fileno()), *flags, "--preload", preload]
     if level == "bwrap":
         argv = isolation.bwrap_command(spec, argv)

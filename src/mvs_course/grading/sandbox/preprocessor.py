@@ -586,7 +586,7 @@ class SandboxedExecute(NbGraderPreprocessor):
     def modules(self) -> list[str]:
         """What the notebooks are expected to import: a worker's warm parent imports these
         before any submission (the grading process too, as it runs the setup cells as well)."""
-        return [*client.PRELOAD, *self.preload]
+        return client.preload_modules(list(self.preload))
 
     def warm(self, db_url: str) -> None:
         """Start the first worker now, before any submission: a grading process calls this as it

@@ -24,6 +24,10 @@ c.Execute.timeout = 30
 c.Execute.shutdown_kernel = "immediate"
 c.KernelManager.shutdown_wait_time = 0.5  # nbgrader's kernels otherwise stall ~3 s at shutdown
 c.OverwriteCells.add_missing_cells = True  # a deleted test cell scores zero, never null
+# nbconvert validates the whole notebook after every step (1.3 ms each, ~13 per submission);
+# once after the last step is enough: `mvs-course grade` checks each submission's notebook
+# before nbgrader reads it (grading/precheck.py), and a step that breaks it still fails.
+c.Exporter.optimistic_validation = True
 # what the released notebooks import, imported once by the sandbox's warm parent, not by every
 # submission's worker (0.1 CPU-s each)
 c.SandboxedExecute.preload = ["mvs_course.widgets.download", "mvs_course.datasets", "mvs_course.checks"]

@@ -304,6 +304,36 @@ def test_a_stuck_worker_is_killed_and_scores_zero(flow, tmp_path):
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE], alive
 
 
+def test_each_grading_process_forks_from_the_warm_parent_started_for_it(flow, tmp_path, monkeypatch):
+    """Root: ``grade`` starts one zygote per grading process before it imports nbgrader; each
+    forked grading process uses its own (none starts another), and the scores are unchanged."""
+    import os
+
+    from mvs_course.grading.sandbox import client
+
+    if os.geteuid() != 0:
+        pytest.skip("zygotes are root's (not root, each worker is its own process)")
+    started = tmp_path / "zygotes-started-by"
+    original = client.Zygote.__init__
+
+    def logged(self, spec: dict, level: str) -> None:
+        original(self, spec, level)
+        with started.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(client.Zygote, "__init__", logged)
+    copy = tmp_path / "course"
+    shutil.copytree(flow["plain_dir"], copy)
+    course = Course.open(copy, project=ROOT, release_dir=flow["base"] / "exercises")
+    results = grade(course, ASSIGNMENT, ["ana", "smithcara", "bo"], jobs=2)
+    assert all(r.ok for r in results), results
+    assert started.read_text().split() == [str(os.getpid())] * 2, "one per grading process, all by the parent"
+    scores = item_scores(course, ASSIGNMENT).groupby("student")["score"].sum().to_dict()
+    assert {s: scores[s] for s in ("ana", "smithcara", "bo")} == {
+        s: flow["expected"][s] for s in ("ana", "smithcara", "bo")
+    }
+
+
 def _write_rows(db_url_course: Course, worker: int, count: int, assignment: str) -> None:
     for i in range(count):
         student = f"w{worker}-s{i}"

@@ -14,6 +14,7 @@ Jupyter config path (system, environment, user), then the course directory's.
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import shutil
 import sys
@@ -101,6 +102,20 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+@functools.cache
+def _settings_reader_class() -> type:
+    from jupyter_core.application import JupyterApp
+
+    class NbGraderSettings(JupyterApp):
+        """Reads config files as nbgrader's apps do (their name, ``nbgrader_config``, on the
+        Jupyter config path) without importing nbgrader: ``grade`` starts the sandbox's warm
+        processes before that import (1.2 s) is done."""
+
+        name = "nbgrader"
+
+    return NbGraderSettings
+
+
 def load_config(course_dir: Path | None = None, project: Path | None = None) -> Config:
     """nbgrader's settings for ``course_dir``, read as nbgrader reads them.
 
@@ -109,10 +124,9 @@ def load_config(course_dir: Path | None = None, project: Path | None = None) -> 
     of its own reads the project's, as if ``mvs-course init`` had made it.
     """
     from jupyter_core.application import JupyterApp
-    from nbgrader.apps.baseapp import NbGrader
     from traitlets.config import Application
 
-    app = NbGrader()
+    app = _settings_reader_class()()
     JupyterApp.load_config_file(app)  # the Jupyter config path; nbgrader's own wrapper adds the cwd
     own = course_dir is not None and (course_dir / CONFIG_FILE).is_file()
     folder = course_dir if own else project

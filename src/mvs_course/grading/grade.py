@@ -18,6 +18,7 @@ import random
 import re
 import signal
 import sqlite3
+import subprocess
 import time
 import warnings
 from collections import deque
@@ -348,11 +349,14 @@ def _sync(path: Path | None) -> None:
             os.close(fd)
 
 
-def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engine: str, quiet: bool) -> None:
+def _worker(
+    conn: Connection, course: Course, assignment: str, extra: dict, engine: str, quiet: bool, slot: _Slot
+) -> None:
     """Grade the students the parent sends, one at a time, with one API for the whole run."""
     from sqlalchemy.exc import SAWarning
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    ahead = slot.take()
     warnings.filterwarnings("ignore", category=SAWarning)
     grading_process(engine)
     if quiet:  # kernels inherit these: keep their chatter off the progress bar
@@ -361,7 +365,7 @@ def _worker(conn: Connection, course: Course, assignment: str, extra: dict, engi
         os.dup2(devnull, 2)
     api = course.api(**extra)
     if engine == "sandbox":  # the first worker imports while nbgrader sets up the first notebook
-        _sandbox_step(course, extra)(config=api.config).warm(api.coursedir.db_url)
+        _sandbox_step(course, extra)(config=api.config).warm(api.coursedir.db_url, ahead)
     converter = _recording_autograde()
     while True:
         student = conn.recv()
@@ -390,12 +394,42 @@ def _kill_tree(pid: int) -> None:
     psutil.wait_procs(family, timeout=5)
 
 
+class _Slot:
+    """The sandbox's warm parents started ahead (one per grading process, see
+    ``client.start_ahead``), and which one the next forked grading process takes."""
+
+    def __init__(self, zygotes: list) -> None:
+        self.zygotes, self.index = zygotes, -1
+
+    def next(self) -> _Slot:
+        self.index += 1
+        return self
+
+    def take(self):
+        """In the forked grading process: its own zygote (None when there are no more);
+        the other processes' are let go of here."""
+        mine = self.zygotes[self.index] if 0 <= self.index < len(self.zygotes) else None
+        for zygote in self.zygotes:
+            if zygote is not mine:
+                zygote.let_go()
+        return mine
+
+    def mine(self, index: int):
+        return self.zygotes[index] if 0 <= index < len(self.zygotes) else None
+
+    def close(self) -> None:
+        for zygote in self.zygotes:
+            zygote.close()
+
+
 class _Worker:
-    def __init__(self, ctx, *args: Any):
+    def __init__(self, ctx, slot: _Slot, *args: Any):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, *args), daemon=True)
+        index = slot.next().index
+        self.process = ctx.Process(target=_worker, args=(child, *args, slot), daemon=True)
         self.process.start()
         child.close()
+        self.zygote = slot.mine(index)  # killed with this process: it is this one's to use
         self.student: str | None = None
         self.started = 0.0
 
@@ -414,6 +448,8 @@ class _Worker:
 
     def kill(self) -> None:
         _kill_tree(self.process.pid)
+        if self.zygote is not None:  # a child of ours, not of the process it served
+            _kill_tree(self.zygote.proc.pid)
         self.conn.close()
 
 
@@ -474,9 +510,6 @@ def grade(
     lets the sandbox run student code as this process's user where it can do no better
     (no bubblewrap, not root): it can then read the solutions and forge scores.
     """
-    extra = run_config(course, engine, timeout)
-    for section, values in (extra_config or {}).items():
-        extra.setdefault(section, {}).update(values)
     course.check_assignment(assignment)
     students = list(students) if students is not None else course.submissions(assignment)
     missing = [s for s in students if not (course.course_dir / "submitted" / s / assignment).is_dir()]
@@ -488,21 +521,57 @@ def grade(
         os.environ["MVS_SANDBOX_UNSAFE_SAME_USER"] = "1"
     if engine == "sandbox":
         isolation_level(course)  # refuses here, once, rather than in every worker
-    prepare_gradebook(course, assignment)
-    backup_gradebook(course)
-    _preload(course, extra)
-    limit = hard_timeout or hard_limit(course, assignment, cell_timeout(course, extra))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
+    ctx = _context()
+    slot = _Slot(_start_ahead(course, extra_config, jobs) if engine == "sandbox" and _forks(ctx) else [])
+    try:
+        extra = run_config(course, engine, timeout)
+        for section, values in (extra_config or {}).items():
+            extra.setdefault(section, {}).update(values)
+        prepare_gradebook(course, assignment)
+        backup_gradebook(course)
+        _preload(course, extra)
+        limit = hard_timeout or hard_limit(course, assignment, cell_timeout(course, extra))
+        results, killed = _run(ctx, slot, course, assignment, students, extra, engine, jobs, limit, progress)
+    finally:
+        slot.close()
+    for r in results.values():
+        if r.status == FAILED or r.student in killed:
+            _record_zero(course, assignment, r.student)
+    _sync(_sqlite_file(course))
+    return [results[s] for s in students]
 
+
+def _forks(ctx) -> bool:
+    return ctx.get_start_method() == "fork"
+
+
+def _start_ahead(course: Course, extra_config: dict | None, jobs: int) -> list:
+    """The sandbox's warm parents for the ``jobs`` grading processes, started before this
+    process imports nbgrader (1-2 s on one core, the other idle): its spec from the settings
+    alone (a grading process whose real spec differs starts its own)."""
+    from .sandbox import client
+    from .sandbox.spec import configured_spec
+
+    spec = configured_spec(course.config(**(extra_config or {})), course.db_url)
+    try:
+        return client.start_ahead(spec, jobs)
+    except (OSError, subprocess.SubprocessError):
+        return []  # each grading process starts its own, as without
+
+
+def _run(ctx, slot: _Slot, course, assignment, students, extra, engine, jobs, limit, progress):
+    """Hand ``students`` to ``jobs`` forked grading processes; kill one stuck past ``limit``."""
     from tqdm import tqdm
 
-    ctx = _context()
     tqdm.monitor_interval = 0  # no monitor thread: workers are forked
     pending = deque(students)
     results: dict[str, GradeResult] = {}
     killed: set[str] = set()
     args = (course, assignment, extra, engine, True)
-    workers = [_Worker(ctx, *args) for _ in range(jobs)]
+    workers = [_Worker(ctx, slot, *args) for _ in range(jobs)]
+    for zygote in slot.zygotes:  # each grading process holds its own now
+        zygote.let_go()
     bar = tqdm(total=len(students), unit="submission", disable=not progress, desc=f"grading {assignment}")
     try:
         while len(results) < len(students):
@@ -518,7 +587,8 @@ def grade(
                     message = f"the grading process died (exit code {w.process.exitcode})"
                     seconds = time.monotonic() - w.started
                     result = GradeResult(w.student, FAILED, message, seconds, killed=True)
-                    workers[workers.index(w)] = _Worker(ctx, *args)
+                    w.kill()  # what it started, and the warm parent it was given
+                    workers[workers.index(w)] = _Worker(ctx, slot, *args)
                 results[result.student] = result
                 w.student = None
                 bar.update(1)
@@ -532,7 +602,7 @@ def grade(
                         w.student, TIMEOUT, message, now - w.started, timed_out=True, killed=True
                     )
                     bar.update(1)
-                    workers[i] = _Worker(ctx, *args)
+                    workers[i] = _Worker(ctx, slot, *args)
             bad = sum(not r.ok for r in results.values())
             if bad:
                 bar.set_postfix(problems=bad)
@@ -540,11 +610,7 @@ def grade(
         bar.close()
         for w in workers:
             w.stop()
-    for r in results.values():
-        if r.status == FAILED or r.student in killed:
-            _record_zero(course, assignment, r.student)
-    _sync(_sqlite_file(course))
-    return [results[s] for s in students]
+    return results, killed
 
 
 def submission_totals(course: Course, assignment: str) -> dict[str, float]:

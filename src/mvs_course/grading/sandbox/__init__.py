@@ -13,8 +13,10 @@ notebook went comes back as data in nbgrader's ``resources["sandbox"]``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .isolation import describe, isolation_level
-from .preprocessor import DEFAULT_LIMITS, SandboxedExecute
+from .spec import DEFAULT_LIMITS
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -23,6 +25,16 @@ __all__ = [
     "describe",
     "isolation_level",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``SandboxedExecute`` is imported when first named: it imports nbgrader, which the
+    grading parent starts the sandbox's warm processes without (see ``spec``)."""
+    if name == "SandboxedExecute":
+        from .preprocessor import SandboxedExecute
+
+        return SandboxedExecute
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def banner() -> str:

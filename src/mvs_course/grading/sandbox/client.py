@@ -105,9 +105,17 @@ class Zygote:
         finally:
             theirs.close()
         self.control, self.pid = ours, 0
+        self.owner, self.key = os.getpid(), _launch_key(spec, level)
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        if self.owner == os.getpid():
+            return self.proc.poll() is None
+        return _running(self.proc.pid)  # started by the process this one was forked from
+
+    def let_go(self) -> None:
+        """This process will not use it: close its copy of the control socket, so that the
+        zygote ends when the process that does use it closes its own (or dies)."""
+        self.control.close()
 
     def order(self, spec: dict) -> Child:
         """A worker for a submission to come: forked now, waiting for its go."""
@@ -128,6 +136,27 @@ class Zygote:
                 pass
         self.control.close()
         self.proc.wait()
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` runs (not a zombie), for a process that is not our child to wait for."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def start_ahead(spec: dict, count: int) -> list[Zygote]:
+    """Root: ``count`` warm parents for ``spec``, started before the grading processes that
+    will use them are forked, so that they import while the grader itself still does. Each
+    grading process takes one with ``prepare(spec, ahead=...)`` and calls ``let_go`` on the
+    others; the starting process lets go of all once it has forked them, and ``close``s them
+    (reaping) at the end. Not root: none (a worker started ahead is not handed over)."""
+    if os.geteuid() != 0:
+        return []
+    return [Zygote(spec, spec["level"]) for _ in range(count)]
 
 
 def _hand_over(launch: Child | Launch, spec: dict, ready: Any) -> Worker:
@@ -286,9 +315,15 @@ class _Pool:
             self.close()
         return level, key
 
-    def prepare(self, spec: dict) -> None:
-        """Start the next worker for ``spec`` now, if none is started yet."""
+    def prepare(self, spec: dict, ahead: Zygote | None = None) -> None:
+        """Start the next worker for ``spec`` now, if none is started yet; from ``ahead`` (a
+        zygote from :func:`start_ahead`) if it was started for the same key and still runs."""
         level, key = self._level_and_key(spec)
+        if ahead is not None:
+            if self.zygote is None and ahead.key == key and ahead.alive():
+                self.zygote = ahead
+            else:
+                ahead.close()
         if self.next is None:
             self.next, self.key = self._ahead(spec, level), key
 
@@ -326,9 +361,10 @@ def spawn(spec: dict) -> Worker:
     return _POOL.spawn(spec)
 
 
-def prepare(spec: dict) -> None:
-    """Start the first worker for ``spec`` ahead of :func:`spawn` (it imports meanwhile)."""
-    _POOL.prepare(spec)
+def prepare(spec: dict, ahead: Zygote | None = None) -> None:
+    """Start the first worker for ``spec`` ahead of :func:`spawn` (it imports meanwhile),
+    forked by ``ahead`` when it suits (see :func:`start_ahead`)."""
+    _POOL.prepare(spec, ahead)
 
 
 def _kind(code: object) -> str:

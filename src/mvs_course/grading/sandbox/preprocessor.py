@@ -14,14 +14,12 @@ from __future__ import annotations
 import ast
 import builtins
 import json
-import os
 import re
 import shutil
 import sys
 import tempfile
 import time
 import traceback
-from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters.exporter import ResourcesDict
@@ -33,19 +31,8 @@ from traitlets.config.loader import DeferredConfigString
 
 from . import client, isolation
 from .codec import Budget, CodecError, Ref, decode, encode
+from .spec import DEFAULT_LIMITS, worker_spec
 
-DEFAULT_LIMITS = {
-    "cpu_seconds": 60,  # CPU time per worker
-    "memory_bytes": 1 << 30,  # address space on top of the warm parent's
-    "processes": 32,  # processes of the sandbox user
-    "file_bytes": 16 << 20,  # largest file the student may write
-    "output_bytes": 100_000,  # characters of output kept per cell (text, tables, images)
-    "notebook_output_bytes": 2_000_000,  # characters of output kept per notebook
-    "value_nodes": 2_000_000,  # parts of one value the grader rebuilds (items, characters / 64)
-    "tmp_bytes": 64 << 20,  # private /tmp size
-    "total_seconds": 300,  # wall-clock budget of one submission
-    "restarts": 2,  # fresh workers after a kill (earlier cells are replayed)
-}
 _BUILTINS = frozenset(dir(builtins))
 _WARNED: set[str] = set()
 _HIDDEN = "BEGIN HIDDEN TESTS"  # as nbgrader's ClearHiddenTests finds hidden tests
@@ -545,53 +532,23 @@ class SandboxedExecute(NbGraderPreprocessor):
             configured = configured.get_value(Execute.class_traits()["timeout"])
         return int(configured) if isinstance(configured, int) and configured > 0 else 30
 
-    def _hidden(self, db_url: str) -> tuple[list[str], list[str]]:
-        cd = self.config.CourseDirectory
-        root = Path(str(cd.get("root", "")) or os.getcwd())
-        names = ("submitted_directory", "autograded_directory", "feedback_directory", "source_directory")
-        defaults = {
-            "submitted_directory": "submitted",
-            "autograded_directory": "autograded",
-            "feedback_directory": "feedback",
-            "source_directory": "source",
-        }
-        dirs = [str(root / str(cd.get(n, "") or defaults[n])) for n in names]
-        dirs.append(str(root / "release"))
-        dirs.append(str(self.config.get("Exchange", {}).get("root", "") or "/srv/nbgrader/exchange"))
-        files = [str(root / "gradebook.db"), str(root / ".nbgrader.log")]
-        if db_url.startswith("sqlite:///"):
-            files.append(db_url[len("sqlite:///") :])
-        for extra in self.hide_paths:
-            (dirs if os.path.isdir(extra) else files).append(extra)
-        return sorted(set(dirs)), sorted(set(files))
-
-    def _private_roots(self) -> list[str]:
-        """The course folder and the project holding the source folder (with its .git)."""
-        cd = self.config.CourseDirectory
-        root = Path(str(cd.get("root", "")) or os.getcwd())
-        source = Path(str(cd.get("source_directory", "") or "source"))
-        source = source if source.is_absolute() else root / source
-        return sorted({str(root), str(source.parent)})
-
     def spec(self, db_url: str, level: str | None = None) -> dict:
         """What this course's workers start with: the isolation level, the limits, the paths
         student code must not see and the modules to import ahead."""
-        limits = {**DEFAULT_LIMITS, **self.limits}
-        spec = {"level": level or isolation.isolation_level(), **limits, "output_cap": limits["output_bytes"]}
-        spec["hide_dirs"], spec["hide_files"] = self._hidden(db_url)
-        spec["private_roots"] = self._private_roots()
-        spec["preload"] = list(self.preload)
-        return spec
+        return worker_spec(
+            self.config, db_url, level, limits=self.limits, hide_paths=self.hide_paths, preload=self.preload
+        )
 
     def modules(self) -> list[str]:
         """What the notebooks are expected to import: a worker's warm parent imports these
         before any submission (the grading process too, as it runs the setup cells as well)."""
         return client.preload_modules(list(self.preload))
 
-    def warm(self, db_url: str) -> None:
+    def warm(self, db_url: str, ahead: client.Zygote | None = None) -> None:
         """Start the first worker now, before any submission: a grading process calls this as it
-        starts, so the worker's imports overlap nbgrader's own steps on the first notebook."""
-        client.prepare(self.spec(db_url))
+        starts, so the worker's imports overlap nbgrader's own steps on the first notebook
+        (``ahead``: a warm parent its own parent started, see ``client.start_ahead``)."""
+        client.prepare(self.spec(db_url), ahead)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         info = resources["nbgrader"]

@@ -23,6 +23,7 @@ CLASSES = {
     "SandboxedExecute": "mvs_course.grading.sandbox.SandboxedExecute",
     "GenerateFeedback": "nbgrader.converters.GenerateFeedback",
     "HTMLExporter": "nbconvert.exporters.HTMLExporter",
+    "Exporter": "nbconvert.exporters.Exporter",
     "GenerateAssignment": "nbgrader.converters.GenerateAssignment",
 }
 

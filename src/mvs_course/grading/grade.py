@@ -350,22 +350,25 @@ def _sync(path: Path | None) -> None:
 
 
 def _worker(
-    conn: Connection, course: Course, assignment: str, extra: dict, engine: str, quiet: bool, slot: _Slot
+    conn: Connection, ahead: list, mine: Any, course: Course, assignment: str, extra: dict, engine: str
 ) -> None:
-    """Grade the students the parent sends, one at a time, with one API for the whole run."""
+    """Grade the students the parent sends, one at a time, with one API for the whole run;
+    ``mine``: the sandbox zygote of the ``ahead`` ones started for this process (or None)."""
     from sqlalchemy.exc import SAWarning
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    ahead = slot.take()
+    for zygote in ahead:
+        if zygote is not mine:
+            zygote.let_go()  # another grading process's
     warnings.filterwarnings("ignore", category=SAWarning)
     grading_process(engine)
-    if quiet:  # kernels inherit these: keep their chatter off the progress bar
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
+    # kernels inherit these: keep their chatter off the progress bar
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     api = course.api(**extra)
     if engine == "sandbox":  # the first worker imports while nbgrader sets up the first notebook
-        _sandbox_step(course, extra)(config=api.config).warm(api.coursedir.db_url, ahead)
+        _sandbox_step(course, extra)(config=api.config).warm(api.coursedir.db_url, mine)
     converter = _recording_autograde()
     while True:
         student = conn.recv()
@@ -394,42 +397,13 @@ def _kill_tree(pid: int) -> None:
     psutil.wait_procs(family, timeout=5)
 
 
-class _Slot:
-    """The sandbox's warm parents started ahead (one per grading process, see
-    ``client.start_ahead``), and which one the next forked grading process takes."""
-
-    def __init__(self, zygotes: list) -> None:
-        self.zygotes, self.index = zygotes, -1
-
-    def next(self) -> _Slot:
-        self.index += 1
-        return self
-
-    def take(self):
-        """In the forked grading process: its own zygote (None when there are no more);
-        the other processes' are let go of here."""
-        mine = self.zygotes[self.index] if 0 <= self.index < len(self.zygotes) else None
-        for zygote in self.zygotes:
-            if zygote is not mine:
-                zygote.let_go()
-        return mine
-
-    def mine(self, index: int):
-        return self.zygotes[index] if 0 <= index < len(self.zygotes) else None
-
-    def close(self) -> None:
-        for zygote in self.zygotes:
-            zygote.close()
-
-
 class _Worker:
-    def __init__(self, ctx, slot: _Slot, *args: Any):
+    def __init__(self, ctx, ahead: list, mine: Any, *args: Any):
         self.conn, child = ctx.Pipe()
-        index = slot.next().index
-        self.process = ctx.Process(target=_worker, args=(child, *args, slot), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, ahead, mine, *args), daemon=True)
         self.process.start()
         child.close()
-        self.zygote = slot.mine(index)  # killed with this process: it is this one's to use
+        self.zygote = mine  # a child of this process, used by that one: killed with it
         self.student: str | None = None
         self.started = 0.0
 
@@ -523,7 +497,7 @@ def grade(
         isolation_level(course)  # refuses here, once, rather than in every worker
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students)))
     ctx = _context()
-    slot = _Slot(_start_ahead(course, extra_config, jobs) if engine == "sandbox" and _forks(ctx) else [])
+    ahead = _start_ahead(course, extra_config, jobs) if engine == "sandbox" and _forks(ctx) else []
     try:
         extra = run_config(course, engine, timeout)
         for section, values in (extra_config or {}).items():
@@ -532,9 +506,10 @@ def grade(
         backup_gradebook(course)
         _preload(course, extra)
         limit = hard_timeout or hard_limit(course, assignment, cell_timeout(course, extra))
-        results, killed = _run(ctx, slot, course, assignment, students, extra, engine, jobs, limit, progress)
+        results, killed = _run(ctx, ahead, course, assignment, students, extra, engine, jobs, limit, progress)
     finally:
-        slot.close()
+        for zygote in ahead:
+            zygote.close()
     for r in results.values():
         if r.status == FAILED or r.student in killed:
             _record_zero(course, assignment, r.student)
@@ -560,7 +535,7 @@ def _start_ahead(course: Course, extra_config: dict | None, jobs: int) -> list:
         return []  # each grading process starts its own, as without
 
 
-def _run(ctx, slot: _Slot, course, assignment, students, extra, engine, jobs, limit, progress):
+def _run(ctx, ahead: list, course, assignment, students, extra, engine, jobs, limit, progress):
     """Hand ``students`` to ``jobs`` forked grading processes; kill one stuck past ``limit``."""
     from tqdm import tqdm
 
@@ -568,9 +543,9 @@ def _run(ctx, slot: _Slot, course, assignment, students, extra, engine, jobs, li
     pending = deque(students)
     results: dict[str, GradeResult] = {}
     killed: set[str] = set()
-    args = (course, assignment, extra, engine, True)
-    workers = [_Worker(ctx, slot, *args) for _ in range(jobs)]
-    for zygote in slot.zygotes:  # each grading process holds its own now
+    args = (course, assignment, extra, engine)
+    workers = [_Worker(ctx, ahead, ahead[i] if i < len(ahead) else None, *args) for i in range(jobs)]
+    for zygote in ahead:  # each grading process holds its own now
         zygote.let_go()
     bar = tqdm(total=len(students), unit="submission", disable=not progress, desc=f"grading {assignment}")
     try:
@@ -588,7 +563,7 @@ def _run(ctx, slot: _Slot, course, assignment, students, extra, engine, jobs, li
                     seconds = time.monotonic() - w.started
                     result = GradeResult(w.student, FAILED, message, seconds, killed=True)
                     w.kill()  # what it started, and the warm parent it was given
-                    workers[workers.index(w)] = _Worker(ctx, slot, *args)
+                    workers[workers.index(w)] = _Worker(ctx, ahead, None, *args)
                 results[result.student] = result
                 w.student = None
                 bar.update(1)
@@ -602,7 +577,7 @@ def _run(ctx, slot: _Slot, course, assignment, students, extra, engine, jobs, li
                         w.student, TIMEOUT, message, now - w.started, timed_out=True, killed=True
                     )
                     bar.update(1)
-                    workers[i] = _Worker(ctx, slot, *args)
+                    workers[i] = _Worker(ctx, ahead, None, *args)
             bad = sum(not r.ok for r in results.values())
             if bad:
                 bar.set_postfix(problems=bad)

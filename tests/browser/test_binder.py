@@ -212,32 +212,48 @@ def _wait_for_kernel(page) -> None:
     idle.wait_for()
 
 
-def _run_all_until_drawn(page, locator, replaced: list[str]) -> None:
-    """Run All, then wait until `locator` is in the notebook (every cell is drawn: windowingMode
-    none) and bring it into view.
+# How Run All ended, seen in the notebook: "drawn" (the target is there), or "lost": a widget
+# lost its model, or the kernel is idle with cells that never ran and none queued (their
+# executions went with a kernel JupyterLab replaced). Anything else: still running.
+_RUN_ALL_OUTCOME = """([panel, target]) => {
+  const notebook = document.querySelector(panel);
+  if (!notebook) return false;
+  if (notebook.querySelector(target)) return "drawn";
+  const outputs = [...notebook.querySelectorAll(".jp-OutputArea-output")].map((o) => o.innerText);
+  if (outputs.some((text) => text.includes("Error displaying widget"))) return "lost";
+  const idle = notebook.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+  const prompts = [...notebook.querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((p) => p.innerText);
+  const queued = prompts.some((text) => text.includes("*"));
+  const unrun = prompts.some((text) => /\\[\\s*\\]/.test(text));
+  return idle && !queued && unrun ? "lost" : false;
+}"""
 
-    Under load JupyterLab can replace the notebook's kernel just after opening it (a PATCH of
-    its session, recorded in `replaced`); the page's widget manager then loses every widget
-    ("Error displaying widget: model not found", or cells that never ran), and running again
-    does not bring them back (measured under tools/stress.py). Only then, as a learner would,
-    the test reloads the page and runs all again, once. Any other failure says what the
-    outputs show."""
+
+def _run_all_until_drawn(page, target: str, replaced: list[str]) -> None:
+    """Run All, then wait until the element ``target`` (CSS, inside the notebook) is drawn
+    (every cell is drawn: windowingMode none) and bring it into view.
+
+    Under load JupyterLab can replace the notebook's kernel just after opening it (a new session,
+    or a PATCH of it, recorded in `replaced`): the cells queued on the old kernel never run, or
+    the page's widget manager loses every widget ("Error displaying widget: model not found"),
+    and running again does not bring them back (measured under tools/stress.py). The test sees
+    that state as soon as it shows (not after a timeout) and then, as a learner would, reloads
+    the page and runs all again, once. Any other failure says what the outputs show."""
     for attempt in (1, 2):
         _run_all(page)
-        try:
-            locator.first.wait_for(state="attached")
+        outcome = page.wait_for_function(_RUN_ALL_OUTCOME, arg=[PANEL, target]).json_value()
+        if outcome == "drawn":
             break
-        except Exception as error:  # Playwright's timeout: say what is there instead
-            if attempt == 1 and replaced:
-                page.reload()
-                _wait_for_kernel(page)
-                continue
-            outputs = page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
-            cells = page.locator(f"{PANEL} .jp-Cell").count()
-            raise AssertionError(
-                f"not drawn ({cells} cells, kernel replaced: {replaced}); outputs: {outputs[:12]}"
-            ) from error
-    locator.first.scroll_into_view_if_needed()
+        if attempt == 1:
+            page.reload()
+            _wait_for_kernel(page)
+            continue
+        outputs = page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
+        prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        raise AssertionError(
+            f"not drawn twice (prompts {prompts}, kernel replaced: {replaced}); outputs: {outputs[:12]}"
+        )
+    page.locator(f"{PANEL} {target}").first.scroll_into_view_if_needed()
 
 
 def _run_all(page) -> None:
@@ -287,8 +303,8 @@ def test_students_see_only_what_they_use(binder, browser, shots):
         page.goto(f"{binder.url}/lab/tree/course/00_start_here.ipynb?reset&token={binder.token}")
         _wait_for_kernel(page)
         # the course's widgets work: download and progress on the start page
+        _run_all_until_drawn(page, ".mvs-download", replaced)
         box = page.locator(f"{PANEL} .mvs-download").get_by_label("Student id")
-        _run_all_until_drawn(page, box, replaced)
         box.fill("ana.smith")
         box.press("Tab")
         page.get_by_role("button", name="Download my work").press("Enter")

@@ -241,17 +241,21 @@ def _run_all_until_drawn(page, target: str, replaced: list[str]) -> None:
     the page and runs all again, once. Any other failure says what the outputs show."""
     for attempt in (1, 2):
         _run_all(page)
-        outcome = page.wait_for_function(_RUN_ALL_OUTCOME, arg=[PANEL, target]).json_value()
+        try:
+            outcome = page.wait_for_function(_RUN_ALL_OUTCOME, arg=[PANEL, target]).json_value()
+        except Exception:  # Playwright's timeout: neither drawn nor lost; say what is there
+            outcome = "still running at the timeout"
         if outcome == "drawn":
             break
-        if attempt == 1:
+        if attempt == 1 and outcome == "lost":
             page.reload()
             _wait_for_kernel(page)
             continue
         outputs = page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
         prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
         raise AssertionError(
-            f"not drawn twice (prompts {prompts}, kernel replaced: {replaced}); outputs: {outputs[:12]}"
+            f"not drawn ({outcome}, attempt {attempt}; prompts {prompts}, kernel replaced: "
+            f"{replaced}); outputs: {outputs[:12]}"
         )
     page.locator(f"{PANEL} {target}").first.scroll_into_view_if_needed()
 

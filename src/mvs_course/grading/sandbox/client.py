@@ -156,7 +156,15 @@ def start_ahead(spec: dict, count: int) -> list[Zygote]:
     (reaping) at the end. Not root: none (a worker started ahead is not handed over)."""
     if os.geteuid() != 0:
         return []
-    return [Zygote(spec, spec["level"]) for _ in range(count)]
+    started: list[Zygote] = []
+    try:
+        for _ in range(count):
+            started.append(Zygote(spec, spec["level"]))
+    except BaseException:
+        for zygote in started:  # none left running when a later one could not start
+            zygote.close()
+        raise
+    return started
 
 
 def _hand_over(launch: Child | Launch, spec: dict, ready: Any) -> Worker:

@@ -332,3 +332,19 @@ def test_every_try_it_check_in_the_notebook_is_registered_and_used():
     assert used == registered and len(used) >= 5
     headings = [c for c in nb.cells if "## Try it" in c.source]
     assert headings and "try-it" in headings[0].metadata.get("tags", [])
+
+
+def test_assignment_6_setup_imports_no_plotting():
+    """Assignment 6 loads its tables from this module in every graded kernel: matplotlib is
+    imported only when a chart is drawn (0.5 s of CPU per graded submission otherwise)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from mvs_course.lessons.synthesis import load_claims, load_stances\n"
+        "load_claims(), load_stances()\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -11,11 +11,12 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what type checkers and editors see
-    from .download import DownloadWork, RestoreWork, download_work, restore_upload
+    from .download import DownloadWork, RestoreWork, restore_upload
     from .live import LiveView, demo_slider, live_view
     from .progress import ProgressView, progress_view
     from .quiz import Quiz
     from .sorter import Sorter, SortReport, grade_sort, reasons_by_box
+    from .work import download_work
 
 __all__ = [
     "DownloadWork",
@@ -38,7 +39,7 @@ __all__ = [
 _LAZY = {
     "DownloadWork": "download",
     "RestoreWork": "download",
-    "download_work": "download",
+    "download_work": "work",  # imports no ipywidgets while nbgrader grades
     "restore_upload": "download",
     "LiveView": "live",
     "demo_slider": "live",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import time
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from ..workspace import (
     work_notebooks,
     zip_folder,
 )
+from .work import download_work  # noqa: F401 - its home before widgets/work.py
 
 
 def _ago(path: Path) -> str:
@@ -151,17 +151,6 @@ class DownloadWork(widgets.VBox):
         if exercises is None and folder.parent.name == "exercises":
             exercises = folder.parent
         return find_course(self.start or folder, exercises, self.home)
-
-
-def download_work(assignment: str | None = None) -> DownloadWork | None:
-    """The 'download my work' widget; fixed to ``assignment`` in an exercise, a menu on the start page.
-
-    While nbgrader grades a notebook (``NBGRADER_EXECUTION`` set) there is nobody to click it:
-    nothing is built and the cell shows nothing.
-    """
-    if os.environ.get("NBGRADER_EXECUTION"):
-        return None
-    return DownloadWork(assignment)
 
 
 class RestoreWork(widgets.VBox):

@@ -60,3 +60,42 @@ def test_the_preprocessor_fails_a_notebook_as_nbgraders_does():
             step.preprocess(new_notebook(cells=[good, bad]), {})
         outcomes.append((type(err.value).__name__, str(err.value)))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.fixture
+def compiled_in_nbgrader(monkeypatch):
+    """nbgrader's own validators after a grading process's set-up (put back after the test)."""
+    from nbgrader.nbgraderformat.common import BaseMetadataValidator
+
+    from mvs_course.grading.preprocessors.checkmetadata import compile_nbgraders_schema_check
+
+    monkeypatch.setattr(BaseMetadataValidator, "validate_cell", BaseMetadataValidator.validate_cell)
+    monkeypatch.setattr(BaseMetadataValidator, "_compiled", None, raising=False)
+    before = {case: _outcome(MetadataValidator().validate_cell, meta) for case, meta in CASES.items()}
+    compile_nbgraders_schema_check()
+    return before
+
+
+def test_a_grading_process_gives_nbgraders_own_check_the_same_verdicts(compiled_in_nbgrader):
+    after = {case: _outcome(MetadataValidator().validate_cell, meta) for case, meta in CASES.items()}
+    assert after == compiled_in_nbgrader
+
+
+def test_a_grading_process_compiles_nbgraders_schema_once_per_validator(compiled_in_nbgrader, monkeypatch):
+    import jsonschema
+
+    compiled = []
+    real = jsonschema.validators.validator_for
+    monkeypatch.setattr(
+        jsonschema.validators,
+        "validator_for",
+        lambda schema, **kw: compiled.append(schema) or real(schema, **kw),
+    )
+    validator = MetadataValidator()
+    cells = [new_code_cell("x = 1", metadata={"nbgrader": {**GOOD, "grade_id": f"t{i}"}}) for i in range(20)]
+    compiled.clear()
+    NbgraderCheck().preprocess(new_notebook(cells=cells), {})  # a validator of its own: one compile
+    for cell in cells:
+        validator.validate_cell(cell)
+    nbgraders = [s for s in compiled if "grade_id" in s.get("properties", {})]
+    assert len(nbgraders) == 2, len(nbgraders)

@@ -25,7 +25,6 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import psutil
@@ -309,41 +308,14 @@ def _one_engine_per_gradebook() -> None:
     nbgrader.api.create_engine = functools.cache(lambda url, **options: make(url, **options))
 
 
-def _schema_checked_once() -> None:
-    """In a grading worker: nbgrader's cell metadata check builds its jsonschema validator once,
-    not once per cell.
-
-    nbgrader's ``CheckCellMetadata`` (the ``nbgrader`` engine's step; twice per submission, for
-    the sanitize and the autograde pass) calls ``jsonschema.validate`` on every graded cell, which
-    first checks nbgrader's own schema against the JSON Schema meta-schema: 90% of the step,
-    0.14 s of CPU per submission measured. The same checks run, with the same errors (what
-    ``jsonschema.validate`` raises: the best match of the cell's errors), the schema's own check
-    once per schema.
-    """
-    import jsonschema
-    from nbgrader.nbgraderformat import common
-
-    validators: dict[int, tuple[dict, Any]] = {}  # id(schema) -> (schema, its validator)
-
-    def validate(instance: Any, schema: dict) -> None:
-        held = validators.get(id(schema))
-        if held is None or held[0] is not schema:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            held = validators[id(schema)] = (schema, cls(schema))
-        error = jsonschema.exceptions.best_match(held[1].iter_errors(instance))
-        if error is not None:
-            raise error
-
-    common.jsonschema = SimpleNamespace(validate=validate)
-
-
 def grading_process(engine: str) -> None:
     """What a grading process sets up once, before its first submission (``grade``'s workers;
     benchmarks/grading.py profiles one the same way)."""
+    from .preprocessors.checkmetadata import compile_nbgraders_schema_check
+
     _unsynced_sqlite()
     _one_engine_per_gradebook()
-    _schema_checked_once()
+    compile_nbgraders_schema_check()
     if engine == "sandbox":
         from .sandbox.preprocessor import keep_source_cells
 

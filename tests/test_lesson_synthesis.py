@@ -337,14 +337,7 @@ def test_every_try_it_check_in_the_notebook_is_registered_and_used():
 def test_assignment_6_setup_imports_no_plotting():
     """Assignment 6 loads its tables from this module in every graded kernel: matplotlib is
     imported only when a chart is drawn (0.5 s of CPU per graded submission otherwise)."""
-    import subprocess
-    import sys
+    from fixtures.imports import loaded_by
 
-    code = (
-        "import sys\n"
-        "from mvs_course.lessons.synthesis import load_claims, load_stances\n"
-        "load_claims(), load_stances()\n"
-        "print('matplotlib' in sys.modules)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    code = "from mvs_course.lessons.synthesis import load_claims, load_stances\nload_claims(), load_stances()"
+    assert loaded_by(code, ["matplotlib"]) == []

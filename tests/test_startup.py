@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+from fixtures.imports import loaded_by
 
 ROOT = Path(__file__).resolve().parent.parent
 START = ROOT / "course" / "00_start_here.ipynb"
@@ -18,21 +18,12 @@ NOT_NEEDED = ("nbformat", "jsonschema", "rfc3987_syntax", "pandas", "nbclient", 
 
 def test_first_code_cell_of_the_start_page_imports_nothing_heavy():
     first = next(c for c in nbformat.read(START, as_version=4).cells if c.cell_type == "code")
-    probe = (
-        "import json, sys\n"
-        f"exec(compile({first.source!r}, 'first cell', 'exec'))\n"
-        f"print(json.dumps([m for m in {NOT_NEEDED!r} if m in sys.modules]))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded = loaded_by(first.source, NOT_NEEDED)
     assert loaded == [], f"the start page's first cell imports {loaded}; import them where they are used"
 
 
 def test_datasets_list_without_pandas():
-    probe = "import sys, mvs_course.datasets as d; d.available(); print('pandas' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert done.stdout.strip() == "False", done.stderr
+    assert loaded_by("import mvs_course.datasets as d\nd.available()", ["pandas"]) == []
 
 
 def test_make_labs_server_skips_the_unused_grammar_and_still_validates():

@@ -220,3 +220,26 @@ def test_the_gradebook_is_recorded_once_per_source_version(tmp_path, monkeypatch
     assert len(calls) == 1
     with course.gradebook() as gb:
         assert "test_zero" in [c.name for c in gb.find_notebook("toy", toy.ASSIGNMENT).grade_cells]
+
+
+def test_a_kernel_that_does_not_start_is_started_again(course, tmp_path, monkeypatch):
+    """nbclient's "Kernel didn't respond" comes before any student code ran: the submission is
+    graded again with a new kernel instead of scoring zero (plain nbgrader kernels)."""
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    here = Course.open(tmp_path / "course", project=course.project)
+    toy.submission(here, "solution")
+    ready = AsyncKernelClient.wait_for_ready
+    starts = []
+
+    async def first_start_fails(self, timeout=None):  # in the forked grading process
+        starts.append(1)
+        if len(starts) == 1:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        return await ready(self, timeout=timeout)
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", first_start_fails)
+    (result,) = grade(here, toy.ASSIGNMENT, jobs=1, engine="nbgrader")
+    assert result.ok, result
+    scores = item_scores(here, toy.ASSIGNMENT)
+    assert scores["score"].sum() == scores["max_score"].sum() > 0

@@ -190,6 +190,22 @@ def retry_locked(action, attempts: int = 8):
     return outcome
 
 
+# nbclient's words for a kernel that never answered its first request. Nothing a student wrote
+# has run by then: a kernel start that failed (seen once in ~40 full test runs, under load:
+# "Kernel didn't respond in 60 seconds" for a correct solution, which then scored zero). The
+# submission is graded again with a new kernel, once.
+_KERNEL_NOT_STARTED = ("Kernel didn't respond in", "Kernel died before replying to kernel_info")
+
+
+def retry_kernel_start(action):
+    """Run ``action()`` (as for :func:`retry_locked`) once more if its kernel did not start."""
+    outcome = action()
+    text = f"{outcome.get('error') or ''}\n{outcome.get('log') or ''}"
+    if not outcome.get("success") and any(words in text for words in _KERNEL_NOT_STARTED):
+        outcome = action()
+    return outcome
+
+
 _EXCEPTION_LINE = re.compile(r"^\s*((?:[A-Za-z_][\w.]*\.)?[A-Za-z_]\w*(?:Error|Exception|Interrupt)\b:?.*)$")
 
 
@@ -250,7 +266,7 @@ def grade_one(api, converter, course: Course, assignment: str, student: str, eng
             apps.append(app)
             return capture_log(app)
 
-    outcome = retry_locked(attempt)
+    outcome = retry_kernel_start(lambda: retry_locked(attempt))
     timed_out = killed = False
     for notebook, report in sorted(getattr(apps[-1], "reports", {}).items()):
         problems += [f"{notebook}: {note}" for note in report.get("repairs", [])]

@@ -3,7 +3,8 @@
 Works in both layouts of :mod:`mvs_course.workspace` (``exercises/<assignment>/`` and a copy
 fetched with nbgrader). The zip also carries the lesson notebooks whose reflections (or other
 cells) the learner changed, under ``course/``; 'upload my work again' puts everything back.
-Imports only ipywidgets and the standard library.
+Imports only ipywidgets and the standard library. ``download_work``, which the assignments'
+first cell calls, lives in ``work.py`` (it imports this module only when it builds the widget).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from ..workspace import (
     work_notebooks,
     zip_folder,
 )
-from .work import download_work  # noqa: F401 - its home before widgets/work.py
 
 
 def _ago(path: Path) -> str:

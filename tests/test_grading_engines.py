@@ -225,20 +225,21 @@ def test_the_gradebook_is_recorded_once_per_source_version(tmp_path, monkeypatch
 def test_a_kernel_that_does_not_start_is_started_again(course, tmp_path, monkeypatch):
     """nbclient's "Kernel didn't respond" comes before any student code ran: the submission is
     graded again with a new kernel instead of scoring zero (plain nbgrader kernels)."""
-    from jupyter_client.asynchronous.client import AsyncKernelClient
+    from nbclient import NotebookClient
 
     here = Course.open(tmp_path / "course", project=course.project)
     toy.submission(here, "solution")
-    ready = AsyncKernelClient.wait_for_ready
+    start = NotebookClient.start_new_kernel_client  # what nbconvert's setup_kernel calls
     starts = []
 
-    async def first_start_fails(self, timeout=None):  # in the forked grading process
+    def first_start_fails(self):  # in the forked grading process
+        client = start(self)
         starts.append(1)
-        if len(starts) == 1:
-            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-        return await ready(self, timeout=timeout)
+        if len(starts) == 1:  # nbclient's words when the kernel did not answer in time
+            raise RuntimeError(f"Kernel didn't respond in {self.startup_timeout} seconds")
+        return client
 
-    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", first_start_fails)
+    monkeypatch.setattr(NotebookClient, "start_new_kernel_client", first_start_fails)
     (result,) = grade(here, toy.ASSIGNMENT, jobs=1, engine="nbgrader")
     assert result.ok, result
     scores = item_scores(here, toy.ASSIGNMENT)

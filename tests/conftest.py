@@ -37,6 +37,10 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir(
 GROUPS: dict[str, tuple[str, ...]] = {
     "proofs": ("tests/proofs/",),
     "binder": ("tests/browser/test_binder.py",),
+    # early, beside the proofs' two grading processes: its stuck-worker test waits 20 s for a
+    # wall-clock kill with no CPU to spend, which the proofs then use (measured: at the end of
+    # the run that wait left a core idle)
+    "workflow": ("tests/test_instructor_workflow.py",),
     "lab": (
         "tests/browser/test_lessons.py",
         "tests/browser/test_accessibility.py",
@@ -44,13 +48,16 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "levels": ("tests/adversarial/test_levels.py",),
     "plain": ("tests/browser/test_formgrader.py", "tests/test_plain_nbgrader.py"),
-    "workflow": ("tests/test_instructor_workflow.py",),
-    "hostile": ("tests/adversarial/test_matrix.py",),
     "edition": ("tests/test_edition.py", "tests/test_notebooks.py"),
-    "engines": ("tests/test_grading_engines.py",),
+    "hostile": ("tests/adversarial/test_matrix.py",),
     "feedback": ("tests/test_feedback.py", "tests/browser/test_feedback_page.py"),
-    "workspace": ("tests/test_checks_workspace.py",),
     "exchange": ("tests/test_exchange.py",),
+    "engines": ("tests/test_grading_engines.py",),
+    "workspace": ("tests/test_checks_workspace.py",),
+    # the longest of the small files, before the rest, so that no 5-8 s file runs alone at the end
+    "gradebook": ("tests/unit/test_new_gradebook.py",),
+    "course_dir": ("tests/test_course_dir.py",),
+    "no_answers": ("tests/test_no_answers_in_package.py",),
 }
 # any other test file of tests/browser/ joins "lab" (it may use the `lab` server)
 BROWSER = "tests/browser/"

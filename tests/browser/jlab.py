@@ -21,6 +21,10 @@ TYPED = "What is your problem, and what is solving it worth to you?"
 OPEN_TIMEOUT = 120_000
 RUN_TIMEOUT = 240_000
 REACT_TIMEOUT = 60_000
+# How often a wait looks at the page, in ms. Playwright's default ("raf") evaluates the
+# condition in every animation frame, which keeps chromium drawing ~60 frames a second while
+# a test waits; a timer lets an unchanged page stay idle (see tracker.js).
+POLL_MS = 40
 
 # The notebook `name` is open and current: its kernel answered JupyterLab's first request
 # (more kernel_info requests handled than `before`) and is idle, no dialog is open, and every
@@ -80,7 +84,9 @@ def open_notebook(page: Page, lab, path: str) -> None:
         box.fill(path)
         box.press("Enter")
     try:
-        page.wait_for_function(READY_JS, arg=[path.rsplit("/", 1)[-1], before], timeout=OPEN_TIMEOUT)
+        page.wait_for_function(
+            READY_JS, arg=[path.rsplit("/", 1)[-1], before], timeout=OPEN_TIMEOUT, polling=POLL_MS
+        )
     except Exception as error:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SHOTS / "open-failed.png")
@@ -120,7 +126,9 @@ def run_all(page: Page, allow_errors: bool = False) -> None:
     mark = page.evaluate("window.__mvs.mark()")
     menu(page, "Run", "Run All Cells")
     try:
-        page.wait_for_function(DONE_JS, arg=[allow_errors, mark, WIDGET_OUTPUT], timeout=RUN_TIMEOUT)
+        page.wait_for_function(
+            DONE_JS, arg=[allow_errors, mark, WIDGET_OUTPUT], timeout=RUN_TIMEOUT, polling=POLL_MS
+        )
     except Exception as error:
         prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
         status = page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
@@ -144,7 +152,9 @@ def state(cell: Locator) -> str:
 def reacted(page: Page, cell: Locator, before: str, mark: int) -> bool:
     """Wait until the cell's visible result changed (True) or the page settled without (False)."""
     handle = cell.element_handle()
-    outcome = page.wait_for_function(REACTED_JS, arg=[handle, before, mark], timeout=REACT_TIMEOUT)
+    outcome = page.wait_for_function(
+        REACTED_JS, arg=[handle, before, mark], timeout=REACT_TIMEOUT, polling=POLL_MS
+    )
     return outcome.json_value() == "changed"
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .conftest import LESSONS
-from .jlab import PANEL, accessibility_problems, menu, open_notebook, run_all
+from .jlab import PANEL, POLL_MS, accessibility_problems, menu, open_notebook, run_all
 
 # the first lesson with a sorter, else the first lesson: found, never named
 LESSON = next((p for p in LESSONS if "_sorter()" in p.read_text(encoding="utf-8")), LESSONS[0])
@@ -47,7 +47,7 @@ def test_named_controls_and_readable_light_and_dark_themes(lab, page, shots):
     assert accessibility_problems(page) == {}
     assert low_contrast(page) == [], "low contrast in the light theme"
     menu(page, "Settings", "Theme", "JupyterLab Dark")
-    page.wait_for_function(THEMED_JS, arg=False)
+    page.wait_for_function(THEMED_JS, arg=False, polling=POLL_MS)
     try:
         sorter = page.locator(f"{PANEL} .mvs-sorter").first
         target = sorter if sorter.count() else page.locator(f"{PANEL} .jupyter-widgets").first
@@ -56,4 +56,4 @@ def test_named_controls_and_readable_light_and_dark_themes(lab, page, shots):
         assert low_contrast(page) == [], "low contrast in the dark theme"
     finally:
         menu(page, "Settings", "Theme", "JupyterLab Light")
-        page.wait_for_function(THEMED_JS, arg=True)
+        page.wait_for_function(THEMED_JS, arg=True, polling=POLL_MS)

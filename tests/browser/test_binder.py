@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .jlab import POLL_MS
 
 pytestmark = pytest.mark.browser
 PLUGINS = {
@@ -242,7 +243,9 @@ def _run_all_until_drawn(page, target: str, replaced: list[str]) -> None:
     for attempt in (1, 2):
         _run_all(page)
         try:
-            outcome = page.wait_for_function(_RUN_ALL_OUTCOME, arg=[PANEL, target]).json_value()
+            outcome = page.wait_for_function(
+                _RUN_ALL_OUTCOME, arg=[PANEL, target], polling=POLL_MS
+            ).json_value()
         except Exception:  # Playwright's timeout: neither drawn nor lost; say what is there
             outcome = "still running at the timeout"
         if outcome == "drawn":

@@ -27,6 +27,8 @@ from fixtures.command import command as jupyter_command
 
 from mvs_course.grading.scores import item_scores
 
+from .jlab import POLL_MS
+
 pytestmark = pytest.mark.browser
 CELL = ".cell.code_cell"
 
@@ -122,7 +124,9 @@ def page(browser, formgrader, shots, request):
 def _open_grading(page, formgrader: Formgrader, submission_id: str) -> None:
     """Manual grading of one submission, once the formgrader's scripts have loaded its grades."""
     page.goto(formgrader.submission(submission_id))
-    page.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded")
+    page.wait_for_function(
+        "() => window.formgrader && formgrader.grades && formgrader.grades.loaded", polling=POLL_MS
+    )
 
 
 def _shows_outputs(page) -> None:

@@ -6,20 +6,24 @@
 // timeout (after JupyterLab's own handling of the message) and then two animation frames
 // (Lumino attaches and lays out widgets on the next frame). window.__mvs.settled(mark) is true
 // when nothing the page asked of a kernel is still pending and at least two frames have
-// passed since `mark` (so a control's message, sent from its event handler, is counted).
-// window.__mvs.handled("kernel_info_request") > 0 means a kernel is connected and answering.
+// passed since `mark = window.__mvs.mark()` (so a control's message, sent from its event
+// handler, is counted). window.__mvs.handled("kernel_info_request") > 0 means a kernel is
+// connected and answering.
+//
+// Frames are asked for only when something waits for them: a page that requests an animation
+// frame every frame makes chromium lay out, paint and composite ~60 times a second for the
+// whole test, which was most of the browser's CPU time (measured with a chromium trace). The
+// tests poll these functions on a timer for the same reason (POLL_MS in jlab.py).
 (() => {
   if (window.__mvs) return;
   const V1 = "v1.kernel.websocket.jupyter.org";
   const decoder = new TextDecoder("utf8");
   const pending = new Map(); // msg_id -> msg_type
   const done = {}; // msg_type -> how many were handled
-  let frame = 0;
-  const countFrames = () => {
-    frame += 1;
-    requestAnimationFrame(countFrames);
-  };
-  requestAnimationFrame(countFrames);
+  const framed = new Set(); // marks that two animation frames have passed since
+  let marks = 0;
+  const afterTwoFrames = (then) => requestAnimationFrame(() => requestAnimationFrame(then));
+  afterTwoFrames(() => framed.add(0)); // mark 0: the page's first two frames
 
   function parse(data, protocol) {
     try {
@@ -48,11 +52,11 @@
   }
 
   function handled(id) {
-    setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+    setTimeout(() => afterTwoFrames(() => {
       const type = pending.get(id);
       if (type) done[type] = (done[type] || 0) + 1;
       pending.delete(id);
-    })), 0);
+    }), 0);
   }
 
   function received(msg) {
@@ -98,10 +102,15 @@
   }
 
   window.__mvs = {
-    mark: () => frame,
+    mark: () => {
+      marks += 1;
+      const mark = marks;
+      afterTwoFrames(() => framed.add(mark));
+      return mark;
+    },
     pending: () => [...pending.values()],
     handled: (type) => done[type] || 0,
-    settled: (mark) => pending.size === 0 && frame >= (mark || 0) + 2,
+    settled: (mark) => pending.size === 0 && framed.has(mark || 0),
     view,
   };
 })();

@@ -25,6 +25,7 @@ import argparse
 import collections
 import cProfile
 import io
+import os
 import pstats
 import random
 import resource
@@ -97,12 +98,25 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _busy() -> float | None:
+    """Core-seconds the whole machine has been busy (Linux /proc/stat), else None."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(cmd: list[str], cwd: Path) -> float:
-    """Wall-clock seconds of ``cmd``; prints the CPU seconds it and its children used too."""
-    started, cpu = time.perf_counter(), _cpu()
+    """Wall-clock seconds of ``cmd``; prints the CPU it used too. The reaped CPU undercounts
+    ours: the sandbox's processes end in a PID namespace of bubblewrap's and are reaped outside
+    our process tree. The machine's busy core-seconds count everything (on a quiet machine)."""
+    started, cpu, busy = time.perf_counter(), _cpu(), _busy()
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    print(f"  {Path(cmd[0]).name}: {seconds:.2f} s wall, {_cpu() - cpu:.2f} s CPU (reaped processes)")
+    busy = f", machine busy {_busy() - busy:.2f} core-s" if busy is not None else ""
+    print(f"  {Path(cmd[0]).name}: {seconds:.2f} s wall, {_cpu() - cpu:.2f} s CPU (reaped processes){busy}")
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     return seconds

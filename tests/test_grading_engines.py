@@ -244,3 +244,37 @@ def test_a_kernel_that_does_not_start_is_started_again(course, tmp_path, monkeyp
     assert result.ok, result
     scores = item_scores(here, toy.ASSIGNMENT)
     assert scores["score"].sum() == scores["max_score"].sum() > 0
+
+
+def _report_freeze_count(conn, *_args) -> None:  # stands in for grade._worker in a forked process
+    import gc
+
+    conn.send(gc.get_freeze_count())
+
+
+def test_grading_processes_fork_with_the_parents_objects_frozen(monkeypatch):
+    """Python's collector never walks what a grading process inherited (nor copies its pages);
+    the parent collects its own garbage as before."""
+    import gc
+
+    import mvs_course.grading.grade as grading
+
+    monkeypatch.setattr(grading, "_worker", _report_freeze_count)
+    worker = grading._Worker(multiprocessing.get_context("fork"), [], None)
+    try:
+        assert worker.conn.recv() > 10_000  # the modules this test process imported, at least
+    finally:
+        worker.process.join(timeout=60)
+    assert gc.get_freeze_count() == 0
+
+
+def test_student_code_runs_with_the_preloaded_modules_frozen(course, tmp_path):
+    """The sandbox's worker starts with what its warm parent imported frozen, so a collection
+    there walks only what the student's code made."""
+    here = Course.open(tmp_path / "course", project=course.project)
+    frozen = "import gc\nvalue = 21 if gc.get_freeze_count() > 10_000 else gc.get_freeze_count()"
+    toy.submission(here, "frozen", {**toy.SOLUTION, "value": frozen})
+    (result,) = grade(here, toy.ASSIGNMENT, timeout=TIMEOUT, engine="sandbox")
+    assert result.ok, result.message
+    scores = {r.item: r.score for r in item_scores(here, toy.ASSIGNMENT).itertuples()}
+    assert scores == {"test_double": 2, "test_value": 1}

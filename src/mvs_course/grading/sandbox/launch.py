@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -137,6 +138,9 @@ def main(argv: list[str]) -> None:
             pass
     for name in ("codec", "limits", "session"):
         importlib.import_module(f"{__package__}.{name}")
+    # the preloaded modules live as long as the process: frozen, no garbage collection in a
+    # worker walks them again (nor writes to them, copying the zygote's pages into each worker)
+    gc.freeze()
     sock = socket.socket(fileno=args.fd)
     if args.zygote:
         zygote(sock)

@@ -260,12 +260,22 @@ def test_grading_processes_fork_with_the_parents_objects_frozen(monkeypatch):
     import mvs_course.grading.grade as grading
 
     monkeypatch.setattr(grading, "_worker", _report_freeze_count)
-    worker = grading._Worker(multiprocessing.get_context("fork"), [], None)
+    frozen = gc.get_freeze_count()  # tests/conftest.py freezes what collection imported
+    gc.unfreeze()
     try:
-        assert worker.conn.recv() > 10_000  # the modules this test process imported, at least
+        worker = grading._Worker(multiprocessing.get_context("fork"), [], None)
+        try:
+            assert worker.conn.recv() > 10_000  # the modules this test process imported, at least
+        finally:
+            worker.process.join(timeout=60)
+        assert gc.get_freeze_count() == 0
+        gc.freeze()  # a parent that froze its own heap keeps it frozen
+        grading._Worker(multiprocessing.get_context("fork"), [], None).process.join(timeout=60)
+        assert gc.get_freeze_count() > 10_000
     finally:
-        worker.process.join(timeout=60)
-    assert gc.get_freeze_count() == 0
+        gc.unfreeze()
+        if frozen:
+            gc.freeze()
 
 
 def test_student_code_runs_with_the_preloaded_modules_frozen(course, tmp_path):

@@ -425,12 +425,15 @@ class _Worker:
         # Forked with the parent's objects frozen: Python's cyclic garbage collector then never
         # walks them in the worker (nor writes to them, which would copy their pages). Without,
         # collections were ~8% of the grading processes' CPU (perf, benchmarks/grading.py).
-        # The parent unfreezes at once, so its own garbage is collected as before.
+        # The parent unfreezes at once (unless it had frozen its heap itself), so its own
+        # garbage is collected as before.
+        frozen = gc.get_freeze_count()
         gc.freeze()
         try:
             self.process.start()
         finally:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
         child.close()
         self.zygote = mine  # a child of this process, used by that one: killed with it
         self.student: str | None = None

@@ -4,6 +4,7 @@ data by both engines, and the gradebook recorded once per version of the source.
 from __future__ import annotations
 
 import copy
+import gc
 import multiprocessing
 
 import nbformat
@@ -247,16 +248,12 @@ def test_a_kernel_that_does_not_start_is_started_again(course, tmp_path, monkeyp
 
 
 def _report_freeze_count(conn, *_args) -> None:  # stands in for grade._worker in a forked process
-    import gc
-
     conn.send(gc.get_freeze_count())
 
 
 def test_grading_processes_fork_with_the_parents_objects_frozen(monkeypatch):
     """Python's collector never walks what a grading process inherited (nor copies its pages);
     the parent collects its own garbage as before."""
-    import gc
-
     import mvs_course.grading.grade as grading
 
     monkeypatch.setattr(grading, "_worker", _report_freeze_count)

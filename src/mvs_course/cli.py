@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import sys
 from pathlib import Path
@@ -291,6 +293,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Run last at exit: what the command leaves behind is frozen, so the interpreter's final
+    # collection skips it (grading a class leaves nbgrader, sqlalchemy and the notebooks in
+    # memory: that collection took 0.4-0.6 s of a 7 s `grade`, measured; with this, 0.08 s).
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     args = _parser().parse_args(argv)
     try:
         return run(args)

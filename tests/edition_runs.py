@@ -90,8 +90,11 @@ def _build(base: Path) -> Edition:
     (site / "deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
     source = base / "install-source"  # pip builds in the folder it installs: not the edition's
     shutil.copytree(folder, source, ignore=shutil.ignore_patterns(".git"))
+    # built with this environment's setuptools (pinned, and what pyproject.toml's build needs):
+    # an isolated build would install one first, 2.4 s more (measured: 3.9 s, 1.5 s without)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(source)],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"]
+        + ["--target", str(site), str(source)],
         check=True,
     )
     notebooks = sorted((folder / "course").glob("*.ipynb")) + sorted((folder / "exercises").rglob("*.ipynb"))

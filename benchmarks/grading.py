@@ -16,9 +16,9 @@ start-up included:
   quarter within minutes, so one short run can land in a slow moment that a 60 s one averages
   out; the speedup uses the median of ours, and every run is printed.
 
-Every (student, item) score must be identical, in every run of ours. Then it profiles the grader side of ours
-in-process (``--profile`` submissions, one worker, cProfile) and prints the top items, so
-the next cut is visible. The last line printed is ``speedup: X.XX`` (plain time / ours).
+Every (student, item) score must be identical, in every run of ours. Then it profiles the
+grader side of ours in-process (``--profile`` submissions, one worker, cProfile) and prints the
+top items, so the next cut is visible. The last line printed is ``speedup: X.XX`` (plain time / ours).
 Exit 1 when scores differ.
 """
 

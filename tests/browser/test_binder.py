@@ -214,8 +214,11 @@ def _wait_for_kernel(page) -> None:
 
 
 # How Run All ended, seen in the notebook: "drawn" (the target is there), or "lost": a widget
-# lost its model, or the kernel is idle with cells that never ran and none queued (their
-# executions went with a kernel JupyterLab replaced). Anything else: still running.
+# lost its model, or cells never ran and none is queued while the kernel is idle (their
+# executions went with a kernel JupyterLab replaced) or while the notebook has no kernel at all
+# (JupyterLab replaced it twice and ended with none: "No Kernel" in the toolbar, seen once in
+# five runs under tools/stress.py; that state must last 2 s, not be the moment between two
+# kernels). Anything else: still running.
 _RUN_ALL_OUTCOME = """([panel, target]) => {
   const notebook = document.querySelector(panel);
   if (!notebook) return false;
@@ -226,7 +229,14 @@ _RUN_ALL_OUTCOME = """([panel, target]) => {
   const prompts = [...notebook.querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((p) => p.innerText);
   const queued = prompts.some((text) => text.includes("*"));
   const unrun = prompts.some((text) => /\\[\\s*\\]/.test(text));
-  return idle && !queued && unrun ? "lost" : false;
+  if (idle && !queued && unrun) return "lost";
+  const name = notebook.querySelector(".jp-Toolbar-kernelName");
+  if (!queued && unrun && name && name.innerText.includes("No Kernel")) {
+    window.mvsNoKernelSince = window.mvsNoKernelSince || Date.now();
+    return Date.now() - window.mvsNoKernelSince >= 2000 ? "lost" : false;
+  }
+  window.mvsNoKernelSince = 0;
+  return false;
 }"""
 
 
